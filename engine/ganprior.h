@@ -1,0 +1,175 @@
+/* ganprior.h — libganprior, a GAN-inversion engine in plain C.
+ *
+ * Given a pretrained generator G (a model file) and an image, the engine
+ * searches latent codes whose generated image matches the image under a
+ * task's degradation: identity (reconstruct), a hole mask (inpaint),
+ * gray (colorize) or down-sampling (super-resolve).
+ *
+ *   gp_error err;
+ *   gp_model *m;
+ *   if (gp_model_load("faces128.safetensors", &m, &err) != GP_OK)
+ *       fprintf(stderr, "%s\n", err.message);
+ *   gp_invert_params p;
+ *   gp_invert_params_default(&p, GP_TASK_INPAINT);
+ *   gp_image out = { 0 };
+ *   gp_invert(m, &p, &target, &mask, &out, NULL, &err);
+ *   ...
+ *   gp_image_release(&out);
+ *   gp_model_free(m);
+ *
+ * Images cross this interface as interleaved float RGB (or gray) in
+ * [0, 1], rows top to bottom.  Every call that can fail returns a
+ * gp_status and, when err is non-NULL, fills a message a user can read.
+ * The engine never exits or aborts its host process.
+ *
+ * Threads: GEMMs run on OpenBLAS's threads (OPENBLAS_NUM_THREADS); the
+ * engine's own loops are single-threaded so the two never contend.
+ * Calls on different gp_model objects may run concurrently; one model
+ * must not be used by two calls at once.
+ */
+#ifndef GANPRIOR_H
+#define GANPRIOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum gp_status {
+    GP_OK = 0,
+    GP_ERR_IO,          /* a file could not be read or written */
+    GP_ERR_FORMAT,      /* a file is malformed */
+    GP_ERR_ARGUMENT,    /* a parameter or image does not fit */
+    GP_ERR_MEMORY,      /* out of memory */
+    GP_ERR_CANCELLED,   /* the progress callback asked to stop */
+    GP_ERR_UNSUPPORTED, /* valid, but this engine cannot do it */
+} gp_status;
+
+typedef struct gp_error {
+    gp_status status;
+    char message[512];
+} gp_error;
+
+const char *gp_status_string(gp_status s);
+
+/* ---- images ---------------------------------------------------------- */
+
+typedef struct gp_image {
+    int width, height;
+    int channels;  /* 1 (gray) or 3 (RGB) */
+    float *data;   /* width*height*channels floats, interleaved, [0, 1] */
+} gp_image;
+
+/* Allocates data (zeroed).  Returns GP_ERR_MEMORY / GP_ERR_ARGUMENT. */
+gp_status gp_image_alloc(gp_image *img, int width, int height, int channels);
+/* Frees data and zeroes the struct; safe on a zeroed struct. */
+void gp_image_release(gp_image *img);
+
+/* ---- models ---------------------------------------------------------- */
+
+typedef struct gp_model gp_model;
+
+typedef enum gp_latent_dist {
+    GP_LATENT_NORMAL,   /* z ~ N(0, I) */
+    GP_LATENT_UNIFORM,  /* z ~ U(-1, 1) */
+} gp_latent_dist;
+
+typedef struct gp_model_info {
+    const char *name;        /* from the file's metadata */
+    const char *family;      /* "pggan", "sequential" */
+    const char *licence;
+    const char *provenance;
+    int width, height;       /* output size */
+    int channels;            /* output channels (3) */
+    int latent_size;
+    gp_latent_dist latent_dist;
+    float range_min, range_max; /* output value range of the network */
+    int blocks;              /* split points: 1 .. blocks-1 */
+    long long parameters;
+} gp_model_info;
+
+/* Loads a safetensors model file (see models/README.md for the
+ * metadata it needs).  Validates every tensor's name, dtype and shape. */
+gp_status gp_model_load(const char *path, gp_model **out, gp_error *err);
+void gp_model_free(gp_model *m);
+const gp_model_info *gp_model_get_info(const gp_model *m);
+/* Channels of the feature at the start of block `block`, or -1. */
+int gp_model_block_channels(const gp_model *m, int block);
+
+/* Draws a latent from the model's distribution with this seed and
+ * renders it into out (allocated here; release with gp_image_release). */
+gp_status gp_model_sample(gp_model *m, uint64_t seed, gp_image *out,
+                          gp_error *err);
+
+/* ---- inversion ------------------------------------------------------- */
+
+typedef enum gp_task {
+    GP_TASK_RECONSTRUCT, /* target: model-size RGB */
+    GP_TASK_INPAINT,     /* target: model-size RGB; mask: 1 = hole */
+    GP_TASK_COLORIZE,    /* target: model-size gray or RGB (made gray) */
+    GP_TASK_SUPERRES,    /* target: (model size / factor) RGB */
+} gp_task;
+
+typedef enum gp_method {
+    GP_METHOD_SINGLE,     /* one code, the whole generator */
+    GP_METHOD_MULTICODE,  /* mGANprior: N codes composed at a split */
+} gp_method;
+
+/* Called at least once per iteration.  Return false to cancel: the
+ * inversion then stops, frees what it made and returns
+ * GP_ERR_CANCELLED without touching the output image. */
+typedef bool (*gp_progress_fn)(void *user, int iteration, int total,
+                               float loss);
+
+typedef struct gp_invert_params {
+    gp_task task;
+    gp_method method;
+    int codes;            /* multicode: number of codes N */
+    int split_block;      /* multicode: compose at the start of this block */
+    int iterations;       /* maximum Adam steps */
+    float learning_rate;  /* initial Adam step; cosine-decayed to 5% */
+    float perceptual_weight; /* weight of the SqueezeNet feature loss */
+    int restarts;         /* best-of-K random starts, scored before Adam */
+    int superres_factor;  /* 2..16, superres only */
+    float plateau_tolerance; /* stop when the loss improves less than this
+                                fraction over plateau_window iterations */
+    int plateau_window;   /* 0: never stop early */
+    uint64_t seed;
+    const char *perceptual_model; /* path to the SqueezeNet file, or NULL:
+                                     $GANPRIOR_PERCEPTUAL, then installed */
+    gp_progress_fn progress;
+    void *progress_user;
+} gp_invert_params;
+
+/* Fills p with the measured defaults for task. */
+void gp_invert_params_default(gp_invert_params *p, gp_task task);
+
+typedef struct gp_invert_report {
+    int iterations;      /* Adam steps taken */
+    float loss;          /* best total loss reached */
+    double seconds;
+    bool perceptual;     /* the feature loss was used (network found and
+                            the compared image large enough) */
+} gp_invert_report;
+
+/* Inverts the generator against target under p->task.  mask (inpaint
+ * only) is a model-size image, >= 0.5 in its first channel = hole.  On
+ * GP_OK, *out is overwritten with a new model-size RGB image (release it
+ * with gp_image_release); on failure *out is left untouched. */
+gp_status gp_invert(gp_model *m, const gp_invert_params *p,
+                    const gp_image *target, const gp_image *mask,
+                    gp_image *out, gp_invert_report *report, gp_error *err);
+
+/* Where models are looked for when a name (not a path) is given:
+ * $GANPRIOR_MODEL_PATH, then $XDG_DATA_HOME/ganprior/models, then the
+ * installed data dir.  Writes the first existing file into buf. */
+gp_status gp_model_find(const char *name, char *buf, size_t size,
+                        gp_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
