@@ -26,7 +26,7 @@ bool gp_net_append(gp_net *net, gp_layer *l, bool starts_block);
 void gp_net_free(gp_net *net);
 /* Index of the first layer of block b; b == nblocks gives count. */
 int gp_net_block_layer(const gp_net *net, int b);
-/* Output shape of layers [from, to) for a batch of n; false if a layer
+/* Output shape of layers [0, to) for a batch of n; false if a layer
  * rejects its input. */
 bool gp_net_shape_at(const gp_net *net, int to, int n, gp_shape *out);
 bool gp_net_enable_grads(gp_net *net, int from, int to, bool on);
