@@ -180,7 +180,8 @@ static const char *const bn_roles[4] = { "weight", "bias", "running_mean", "runn
 static gp_status make_layer(build_ctx *c, json_object *o, gp_layer **l)
 {
     json_object *jt;
-    if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, "type", &jt))
+    if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, "type", &jt) ||
+        !json_object_is_type(jt, json_type_string))
         return bad_layer(c, "not an object with a \"type\"");
     const char *type = json_object_get_string(jt);
     bool ok = true;
@@ -206,7 +207,8 @@ gp_status gp_arch_build(json_object *layers, gp_shape in, gp_safetensors *st,
 {
     *out = NULL;
     if (!json_object_is_type(layers, json_type_array) || json_object_array_length(layers) == 0)
-        return gp_fail(err, GP_ERR_FORMAT, "architecture has no \"layers\" list");
+        return gp_fail(err, GP_ERR_FORMAT, "%s: architecture has no \"layers\" list",
+                       st ? gp_safetensors_path(st) : "architecture");
     gp_net *net = gp_net_new(in);
     if (!net)
         return gp_fail(err, GP_ERR_MEMORY, "out of memory");
@@ -215,7 +217,7 @@ gp_status gp_arch_build(json_object *layers, gp_shape in, gp_safetensors *st,
     for (size_t i = 0; i < n; i++) {
         json_object *o = json_object_array_get_idx(layers, i), *jn;
         build_ctx c = { st, err, "", (int)i };
-        if (json_object_object_get_ex(o, "name", &jn))
+        if (json_object_object_get_ex(o, "name", &jn) && json_object_is_type(jn, json_type_string))
             c.name = json_object_get_string(jn);
         gp_layer *l = NULL;
         gp_status status = make_layer(&c, o, &l);

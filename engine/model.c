@@ -21,7 +21,8 @@ static gp_status read_common(gp_model *m, json_object *arch, const char *path, g
     gp_model_info *in = &m->info;
     in->latent_dist = GP_LATENT_NORMAL;
     if (json_object_object_get_ex(arch, "latent_dist", &j)) {
-        const char *d = json_object_get_string(j);
+        const char *d = json_object_is_type(j, json_type_string) ? json_object_get_string(j)
+                                                                 : "(not a string)";
         if (!strcmp(d, "uniform"))
             in->latent_dist = GP_LATENT_UNIFORM;
         else if (strcmp(d, "normal"))
@@ -62,8 +63,8 @@ static gp_status build_net(gp_model *m, gp_safetensors *st, json_object *arch, g
     const char *path = gp_safetensors_path(st);
     json_object *jf, *layers = NULL;
     gp_shape in;
-    if (!json_object_object_get_ex(arch, "family", &jf))
-        return gp_fail(err, GP_ERR_FORMAT, "%s: architecture has no \"family\"", path);
+    if (!json_object_object_get_ex(arch, "family", &jf) || !json_object_is_type(jf, json_type_string))
+        return gp_fail(err, GP_ERR_FORMAT, "%s: architecture has no \"family\" string", path);
     const char *family = json_object_get_string(jf);
     if (!strcmp(family, "pggan")) {
         char why[256];

@@ -25,8 +25,9 @@ def main():
     a = ap.parse_args()
     sd = torch.load(a.pth, map_location="cpu")
     latent = sd["layer0.conv.weight"].shape[1]
-    channels = [sd[f"layer{2 * i}.conv.weight"].shape[0]
-                for i in range(len(sd)) if f"layer{2 * i}.conv.weight" in sd]
+    channels = []
+    while f"layer{2 * len(channels)}.conv.weight" in sd:
+        channels.append(sd[f"layer{2 * len(channels)}.conv.weight"].shape[0])
     g = pggan_reference.PGGANGenerator(latent, channels)
     g.load_state_dict(sd)
     g = g.double().eval()

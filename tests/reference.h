@@ -14,7 +14,7 @@
 
 #define SKIP 77
 
-static bool ref_exists(const char *path)
+static inline bool ref_exists(const char *path)
 {
     struct stat sb;
     return path && stat(path, &sb) == 0;
@@ -22,7 +22,7 @@ static bool ref_exists(const char *path)
 
 /* Tensor `name` of an open reference file as a malloc'd float array; its
  * element count in *count and, optionally, its dims. */
-static float *ref_tensor(gp_safetensors *st, const char *name, size_t *count, int64_t *dims)
+static inline float *ref_tensor(gp_safetensors *st, const char *name, size_t *count, int64_t *dims)
 {
     const gp_st_tensor *t = gp_safetensors_find(st, name);
     if (!t) {
@@ -48,7 +48,7 @@ static float *ref_tensor(gp_safetensors *st, const char *name, size_t *count, in
     return v;
 }
 
-static double max_abs_diff(const float *a, const float *b, size_t n)
+static inline double max_abs_diff(const float *a, const float *b, size_t n)
 {
     double m = 0;
     for (size_t i = 0; i < n; i++) {
@@ -59,7 +59,7 @@ static double max_abs_diff(const float *a, const float *b, size_t n)
     return m;
 }
 
-static double max_abs(const float *a, size_t n)
+static inline double max_abs(const float *a, size_t n)
 {
     double m = 0;
     for (size_t i = 0; i < n; i++)
@@ -69,7 +69,7 @@ static double max_abs(const float *a, size_t n)
 }
 
 /* A trace over the whole net for a batch of n samples. */
-static gp_trace *ref_trace(const gp_net *net, int n)
+static inline gp_trace *ref_trace(const gp_net *net, int n)
 {
     gp_shape in = net->in;
     in.n = n;

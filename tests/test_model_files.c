@@ -203,6 +203,25 @@ static void test_model_checks(void)
     write_good(tmp("dist"), "{\"family\":\"sequential\",\"latent_dist\":\"cauchy\",\"input\":[4,1,1],"
                             "\"layers\":[" DENSE "]}");
     expect_model("unknown latent_dist", tmp("dist"), GP_ERR_FORMAT, "cauchy", NULL);
+    /* JSON nulls and wrong types where strings are expected */
+    write_good(tmp("nullfamily"), "{\"family\":null,\"input\":[4,1,1],\"layers\":[" DENSE "]}");
+    expect_model("null family", tmp("nullfamily"), GP_ERR_FORMAT, "family", NULL);
+    write_good(tmp("nulldist"), "{\"family\":\"sequential\",\"latent_dist\":null,\"input\":[4,1,1],"
+                                "\"layers\":[" DENSE "]}");
+    expect_model("null latent_dist", tmp("nulldist"), GP_ERR_FORMAT, "latent_dist", NULL);
+    write_good(tmp("nulltype"), ARCH_HEAD DENSE ",{\"type\":null}]}");
+    expect_model("null layer type", tmp("nulltype"), GP_ERR_FORMAT, "layer 1", NULL);
+    write_good(tmp("numtype"), ARCH_HEAD DENSE ",{\"type\":5}]}");
+    expect_model("numeric layer type", tmp("numtype"), GP_ERR_FORMAT, "layer 1", NULL);
+    write_good(tmp("nullname"), ARCH_HEAD DENSE ",{\"type\":\"frobnicate\",\"name\":null}]}");
+    expect_model("null layer name", tmp("nullname"), GP_ERR_FORMAT, "layer 1", NULL);
+    write_good(tmp("notobj"), ARCH_HEAD DENSE ",7]}");
+    expect_model("layer not an object", tmp("notobj"), GP_ERR_FORMAT, "layer 1", NULL);
+    write_good(tmp("stride0"), ARCH_HEAD DENSE ",{\"type\":\"maxpool\",\"k\":1,\"stride\":0}]}");
+    expect_model("zero pooling stride", tmp("stride0"), GP_ERR_FORMAT, "layer 1", NULL);
+    write_good(tmp("negk"), ARCH_HEAD DENSE ",{\"type\":\"conv2d\",\"name\":\"c\",\"cin\":3,\"cout\":3,"
+                            "\"k\":-1}]}");
+    expect_model("negative kernel size", tmp("negk"), GP_ERR_FORMAT, "layer 1", NULL);
     write_good(tmp("pggan"), "{\"family\":\"pggan\",\"resolution\":12,\"latent_size\":4,\"channels\":[4,4]}");
     expect_model("bad pggan resolution", tmp("pggan"), GP_ERR_FORMAT, "power of two", NULL);
 }
@@ -270,7 +289,9 @@ static void test_f16_and_round_trip(void)
         const char *name = gp_safetensors_meta(a, "ganprior.name");
         CHECK(name && !strcmp(name, "tiny"), "round trip metadata: %s", name ? name : "(none)");
         CHECK(gp_safetensors_meta(a, "absent") == NULL, "absent metadata key");
-        CHECK(gp_safetensors_check_all_used(a, &err) != GP_OK, "bias unread but all used?");
+        CHECK(gp_safetensors_check_all_used(a, &err) == GP_OK, "%s", err.message);
+        CHECK(gp_safetensors_check_all_used(b, &err) != GP_OK && strstr(err.message, "fc.bias"),
+              "unread fc.bias not reported");
     }
     gp_safetensors_close(a);
     gp_safetensors_close(b);
@@ -295,6 +316,40 @@ static void test_f16_and_round_trip(void)
     gp_model_free(mb);
 }
 
+/* Every byte of a valid file replaced by a few troublesome values: each
+ * variant must load or fail cleanly (a crash fails the test). */
+static void test_byte_edits(void)
+{
+    write_good(tmp("base"), good_arch);
+    FILE *f = fopen(tmp("base"), "rb");
+    fseek(f, 0, SEEK_END);
+    size_t size = (size_t)ftell(f);
+    rewind(f);
+    unsigned char *buf = malloc(size);
+    CHECK(fread(buf, 1, size, f) == size, "reading back");
+    fclose(f);
+    static const unsigned char values[] = { 0x00, 0xff, '"', '}', ']', '9', '-', ' ' };
+    int ok = 0, refused = 0;
+    for (size_t i = 0; i < size - 240; i++) /* header and length field */
+        for (size_t v = 0; v < sizeof values; v++) {
+            unsigned char keep = buf[i];
+            buf[i] = values[v];
+            write_bytes(tmp("edit"), buf, size);
+            buf[i] = keep;
+            gp_model *m = NULL;
+            gp_error err = { GP_OK, "" };
+            gp_status s = gp_model_load(tmp("edit"), &m, &err);
+            if (s == GP_OK)
+                ok++;
+            else
+                refused++;
+            CHECK(s == GP_OK || (!m && err.message[0]), "edit at %zu: failure without a message", i);
+            gp_model_free(m);
+        }
+    printf("%-26s -> %d loaded, %d refused\n", "single-byte edits", ok, refused);
+    free(buf);
+}
+
 int main(void)
 {
     const char *base = getenv("TMPDIR");
@@ -308,6 +363,7 @@ int main(void)
     test_container();
     test_model_checks();
     test_f16_and_round_trip();
+    test_byte_edits();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)

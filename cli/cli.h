@@ -1,0 +1,44 @@
+/* cli.h — what the ganprior command's files share: exit statuses,
+ * error reporting, model opening and the subcommands' entry points. */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+
+#include "args.h"
+#include "ganprior.h"
+
+#include <stddef.h>
+
+/* Exit statuses: 0 success, and these. */
+enum {
+    EXIT_RUNTIME = 1,     /* a file, the model or the engine failed */
+    EXIT_USAGE = 2,       /* the command line is wrong */
+    EXIT_CANCELLED = 130, /* interrupted (128 + SIGINT, as shells report it) */
+};
+
+/* The model `--model` defaults to, looked up with gp_model_find(). */
+#define CLI_DEFAULT_MODEL "faces128.safetensors"
+
+/* Fills err like the engine does and returns status. */
+gp_status cli_fail(gp_error *err, gp_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Prints "ganprior: MESSAGE" on stderr and returns EXIT_RUNTIME, or
+ * EXIT_CANCELLED when the error is a cancellation. */
+int cli_report(const gp_error *err);
+
+/* Resolves name (a path, or an installed model's name) with
+ * gp_model_find() into path[size] and loads it. */
+gp_status cli_open_model(const char *name, char *path, size_t size, gp_model **out,
+                         gp_error *err);
+
+/* The --model option every subcommand has; *model holds its default. */
+arg_opt cli_model_option(const char **model);
+
+/* Subcommands: argv[0] is the subcommand's name; each returns the
+ * process exit status. */
+int cmd_info(int argc, char **argv);
+int cmd_sample(int argc, char **argv);
+/* reconstruct, inpaint, colorize and superres: the task is argv[0]. */
+int cmd_invert(int argc, char **argv);
+
+#endif

@@ -1,0 +1,360 @@
+/* cmd_invert.c — `ganprior reconstruct | inpaint | colorize | superres`.
+ *
+ * Reads the picture (and the mask), brings it to the model's terms
+ * (resized to the model size, or to model size / factor for superres;
+ * the mask thresholded), runs gp_invert with a progress bar and Ctrl-C
+ * as cancel, writes the generator's model-size image, and prints one
+ * JSON line: method, task, iterations, seconds, loss and the PSNR of
+ * the result against the target in the task's own terms.
+ */
+#include "cli.h"
+#include "png_io.h"
+#include "progress.h"
+#include "resize.h"
+
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct task_def {
+    const char *name;
+    gp_task task;
+    const char *synopsis, *summary;
+} task_def;
+
+static const task_def tasks[] = {
+    { "reconstruct", GP_TASK_RECONSTRUCT, "-i IN.png -o OUT.png [options]",
+      "Finds latent codes whose generated image matches IN (resized to the model\n"
+      "size) and writes that image.  psnr: against IN at model size." },
+    { "inpaint", GP_TASK_INPAINT, "-i IN.png --mask MASK.png -o OUT.png [options]",
+      "Fills the holes of IN: only pixels where MASK is dark (below 50% gray after\n"
+      "resizing to the model size) constrain the codes; white is the hole.  MASK\n"
+      "must have IN's aspect ratio.  Writes the whole generated image.\n"
+      "psnr: over the known pixels." },
+    { "colorize", GP_TASK_COLORIZE, "-i IN.png -o OUT.png [options]",
+      "Colours IN: the codes are fitted to its gray (Rec. 601 luma) only, so the\n"
+      "colours come from the model.  psnr: luma of the result against IN's." },
+    { "superres", GP_TASK_SUPERRES, "-i LOW.png --factor F -o OUT.png [options]",
+      "Enlarges LOW (resized to the model size / F if it is not already) to the\n"
+      "model size: the codes are fitted so that the result, averaged over F x F\n"
+      "blocks, matches LOW.  psnr: that F x F average against LOW." },
+};
+
+/* The --method words; a new method is one line here. */
+static const arg_choice methods[] = {
+    { "single", GP_METHOD_SINGLE },
+    { "multicode", GP_METHOD_MULTICODE },
+    { NULL, 0 },
+};
+
+typedef struct invert_job {
+    const task_def *def;
+    const char *model, *input, *mask_path, *output;
+    int method; /* a gp_method, as the choice parser stores it */
+    gp_invert_params p;
+    gp_model *m;
+    gp_image picture, mask, target, out;
+    gp_invert_report report;
+} invert_job;
+
+static const task_def *find_task(const char *name)
+{
+    for (size_t i = 0; i < sizeof tasks / sizeof tasks[0]; i++)
+        if (!strcmp(tasks[i].name, name))
+            return &tasks[i];
+    return NULL;
+}
+
+static const char *method_name(int method)
+{
+    for (const arg_choice *c = methods; c->name; c++)
+        if (c->value == method)
+            return c->name;
+    return "unknown";
+}
+
+/* Fills opts with this task's options; returns how many. */
+static int task_options(invert_job *j, arg_opt *opts)
+{
+    int n = 0;
+    opts[n++] = cli_model_option(&j->model);
+    opts[n++] = (arg_opt){ .name = "input", .short_name = 'i', .kind = ARG_STRING,
+                           .value = &j->input, .required = true, .metavar = "IN.png",
+                           .help = "the picture (PNG, any bit depth or colour type)" };
+    if (j->def->task == GP_TASK_INPAINT)
+        opts[n++] = (arg_opt){ .name = "mask", .kind = ARG_STRING, .value = &j->mask_path,
+                               .required = true, .metavar = "MASK.png",
+                               .help = "white where the picture is missing" };
+    if (j->def->task == GP_TASK_SUPERRES)
+        opts[n++] = (arg_opt){ .name = "factor", .kind = ARG_INT, .value = &j->p.superres_factor,
+                               .min = 2, .max = 16, .metavar = "F",
+                               .help = "how many times smaller LOW is than the model" };
+    opts[n++] = (arg_opt){ .name = "output", .short_name = 'o', .kind = ARG_STRING,
+                           .value = &j->output, .required = true, .metavar = "OUT.png",
+                           .help = "where to write the result (8-bit RGB PNG, model size)" };
+    opts[n++] = (arg_opt){ .name = "method", .kind = ARG_CHOICE, .value = &j->method,
+                           .choices = methods, .help = "one code, or several composed" };
+    opts[n++] = (arg_opt){ .name = "codes", .kind = ARG_INT, .value = &j->p.codes, .min = 1,
+                           .max = 1024, .metavar = "N", .help = "multicode: number of codes" };
+    opts[n++] = (arg_opt){ .name = "layer", .kind = ARG_INT, .value = &j->p.split_block,
+                           .min = 1, .max = 64, .metavar = "L",
+                           .help = "multicode: compose at this block (see 'ganprior info')",
+                           .default_text = "default: chosen for the model" };
+    opts[n++] = (arg_opt){ .name = "iterations", .kind = ARG_INT, .value = &j->p.iterations,
+                           .min = 1, .max = 1000000, .metavar = "N",
+                           .help = "maximum optimiser steps" };
+    opts[n++] = (arg_opt){ .name = "plateau", .kind = ARG_INT, .value = &j->p.plateau_window,
+                           .min = 0, .max = 1000000, .metavar = "N",
+                           .help = "stop early once the loss stalls for N steps (0: never)" };
+    opts[n++] = (arg_opt){ .name = "seed", .short_name = 's', .kind = ARG_U64,
+                           .value = &j->p.seed, .metavar = "S", .help = "seed of the random starts" };
+    opts[n++] = (arg_opt){ .name = "lr", .kind = ARG_FLOAT, .value = &j->p.learning_rate,
+                           .min = 1e-6, .max = 100, .metavar = "X", .help = "initial Adam step" };
+    opts[n++] = (arg_opt){ .name = "perceptual", .kind = ARG_FLOAT,
+                           .value = &j->p.perceptual_weight, .min = 0, .max = 1000,
+                           .metavar = "W", .help = "weight of the perceptual (feature) loss" };
+    opts[n++] = (arg_opt){ .name = "restarts", .kind = ARG_INT, .value = &j->p.restarts,
+                           .min = 0, .max = 10000, .metavar = "K",
+                           .help = "extra random starts scored, the best one optimised" };
+    return n;
+}
+
+static arg_result parse(invert_job *j, int argc, char **argv)
+{
+    arg_opt opts[16];
+    const arg_command cmd = { .name = j->def->name, .synopsis = j->def->synopsis,
+                              .summary = j->def->summary, .opts = opts,
+                              .nopts = task_options(j, opts) };
+    arg_result r = args_parse(&cmd, argc, argv);
+    j->p.method = (gp_method)j->method;
+    return r;
+}
+
+/* Options whose valid range depends on the model; usage errors. */
+static int check_against_model(const invert_job *j)
+{
+    const gp_model_info *in = gp_model_get_info(j->m);
+    const arg_command cmd = { .name = j->def->name };
+    /* Without --layer, split_block is the engine's "automatic" (< 1). */
+    if (j->p.method == GP_METHOD_MULTICODE && j->p.split_block >= in->blocks)
+        return args_usage_error(&cmd, "--layer %d is not a split point of %s (1..%d)",
+                                j->p.split_block, in->name, in->blocks - 1);
+    const int f = j->p.superres_factor;
+    if (j->def->task == GP_TASK_SUPERRES && (in->width % f || in->height % f))
+        return args_usage_error(&cmd, "--factor %d does not divide the model size %dx%d", f,
+                                in->width, in->height);
+    return 0;
+}
+
+static bool same_aspect(int w1, int h1, int w2, int h2)
+{
+    return fabs((double)w1 * h2 - (double)w2 * h1) <= 0.01 * (double)w1 * h2;
+}
+
+static gp_status read_inputs(invert_job *j, gp_error *err)
+{
+    gp_status s = cli_png_read(j->input, 3, &j->picture, err);
+    if (s != GP_OK || !j->mask_path)
+        return s;
+    s = cli_png_read(j->mask_path, 1, &j->mask, err);
+    if (s == GP_OK && !same_aspect(j->mask.width, j->mask.height, j->picture.width,
+                                   j->picture.height))
+        s = cli_fail(err, GP_ERR_ARGUMENT, "mask %s is %dx%d, a different shape from %s (%dx%d)",
+                     j->mask_path, j->mask.width, j->mask.height, j->input, j->picture.width,
+                     j->picture.height);
+    return s;
+}
+
+/* The target at the size the engine expects for the task; the mask at
+ * the model size, 1 = hole. */
+static gp_status make_target(invert_job *j, gp_error *err)
+{
+    const gp_model_info *in = gp_model_get_info(j->m);
+    const int f = j->def->task == GP_TASK_SUPERRES ? j->p.superres_factor : 1;
+    const int w = in->width / f, h = in->height / f;
+    if (!same_aspect(j->picture.width, j->picture.height, w, h))
+        fprintf(stderr, "ganprior: note: %s is %dx%d; stretched to %dx%d\n", j->input,
+                j->picture.width, j->picture.height, w, h);
+    gp_status s = cli_resize(&j->picture, w, h, &j->target, err);
+    if (s != GP_OK || !j->mask_path)
+        return s;
+    gp_image full = { 0 };
+    s = cli_resize(&j->mask, in->width, in->height, &full, err);
+    if (s == GP_OK) {
+        for (size_t i = 0; i < (size_t)in->width * in->height; i++)
+            full.data[i] = full.data[i] >= 0.5f ? 1.0f : 0.0f;
+        gp_image_release(&j->mask);
+        j->mask = full;
+    }
+    return s;
+}
+
+/* ---- running the engine, with progress and Ctrl-C ------------------- */
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* The first Ctrl-C asks the engine to stop at its next callback; the
+ * handler then resets, so a second one ends the process at once. */
+static void catch_sigint(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+}
+
+static bool on_progress(void *user, int iteration, int total, float loss)
+{
+    progress_update(user, iteration, total, loss);
+    return !interrupted;
+}
+
+static gp_status run_engine(invert_job *j, gp_error *err)
+{
+    progress bar;
+    progress_start(&bar, j->def->name);
+    j->p.progress = on_progress;
+    j->p.progress_user = &bar;
+    gp_status s = gp_invert(j->m, &j->p, &j->target, j->mask_path ? &j->mask : NULL, &j->out,
+                            &j->report, err);
+    progress_finish(&bar);
+    /* A Ctrl-C after the last callback still means the user wants out. */
+    if (interrupted && (s == GP_OK || s == GP_ERR_CANCELLED)) {
+        gp_image_release(&j->out);
+        s = cli_fail(err, GP_ERR_CANCELLED, "cancelled; %s not written", j->output);
+    }
+    return s;
+}
+
+/* ---- the report ------------------------------------------------------ */
+
+/* PSNR in dB of a against b (same size and channels) over the pixels
+ * where hole (if given) is 0; NAN when no pixel counts.  Identical
+ * images give 100 dB rather than infinity, which JSON cannot hold. */
+static double psnr(const gp_image *a, const gp_image *b, const gp_image *hole)
+{
+    const size_t n = (size_t)a->width * a->height;
+    const int ch = a->channels;
+    double sum = 0.0;
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (hole && hole->data[i] >= 0.5f)
+            continue;
+        for (int c = 0; c < ch; c++) {
+            double d = (double)a->data[i * ch + c] - b->data[i * ch + c];
+            sum += d * d;
+        }
+        count += (size_t)ch;
+    }
+    if (!count)
+        return NAN;
+    double mse = sum / (double)count;
+    return mse > 1e-10 ? 10.0 * log10(1.0 / mse) : 100.0;
+}
+
+/* The result degraded as the task degrades it, then compared. */
+static double task_psnr(const invert_job *j)
+{
+    gp_image a = { 0 }, b = { 0 };
+    double v = NAN;
+    switch (j->def->task) {
+    case GP_TASK_RECONSTRUCT: return psnr(&j->out, &j->target, NULL);
+    case GP_TASK_INPAINT: return psnr(&j->out, &j->target, &j->mask);
+    case GP_TASK_COLORIZE:
+        if (cli_image_convert(&j->out, 1, &a, NULL) == GP_OK &&
+            cli_image_convert(&j->target, 1, &b, NULL) == GP_OK)
+            v = psnr(&a, &b, NULL);
+        break;
+    case GP_TASK_SUPERRES:
+        if (cli_resize(&j->out, j->target.width, j->target.height, &a, NULL) == GP_OK)
+            v = psnr(&a, &j->target, NULL);
+        break;
+    }
+    gp_image_release(&a);
+    gp_image_release(&b);
+    return v;
+}
+
+/* A JSON number, or null for what JSON cannot hold. */
+static void print_number(const char *key, double v, const char *fmt)
+{
+    printf(",\"%s\":", key);
+    if (isfinite(v))
+        printf(fmt, v);
+    else
+        fputs("null", stdout);
+}
+
+static void print_report(const invert_job *j)
+{
+    printf("{\"method\":\"%s\",\"task\":\"%s\",\"iterations\":%d", method_name(j->method),
+           j->def->name, j->report.iterations);
+    print_number("seconds", j->report.seconds, "%.3f");
+    print_number("loss", j->report.loss, "%.6g");
+    print_number("psnr", task_psnr(j), "%.3f");
+    puts("}");
+    fflush(stdout);
+}
+
+/* ---- the command ----------------------------------------------------- */
+
+static void job_free(invert_job *j)
+{
+    gp_image_release(&j->picture);
+    gp_image_release(&j->mask);
+    gp_image_release(&j->target);
+    gp_image_release(&j->out);
+    gp_model_free(j->m);
+}
+
+/* Everything after the command line: files are checked before the
+ * model is loaded, and the output is written only on success. */
+static int run(invert_job *j)
+{
+    gp_error err = { 0 };
+    char path[PATH_MAX];
+    catch_sigint();
+    gp_status s = read_inputs(j, &err);
+    if (s == GP_OK)
+        s = cli_png_check_writable(j->output, &err);
+    if (s == GP_OK)
+        s = cli_open_model(j->model, path, sizeof path, &j->m, &err);
+    if (s != GP_OK)
+        return cli_report(&err);
+    int usage = check_against_model(j);
+    if (usage)
+        return usage;
+    s = make_target(j, &err);
+    if (s == GP_OK)
+        s = run_engine(j, &err);
+    if (s == GP_OK)
+        s = cli_png_write(j->output, &j->out, &err);
+    if (s != GP_OK)
+        return cli_report(&err);
+    if (j->p.perceptual_weight > 0.0f && !j->report.perceptual)
+        fputs("ganprior: note: the perceptual loss was not used (no SqueezeNet network found, "
+              "or the compared image is too small for it)\n", stderr);
+    print_report(j);
+    return 0;
+}
+
+int cmd_invert(int argc, char **argv)
+{
+    invert_job j = { .def = find_task(argv[0]), .model = CLI_DEFAULT_MODEL };
+    gp_invert_params_default(&j.p, j.def->task);
+    j.method = (int)j.p.method;
+    arg_result r = parse(&j, argc, argv);
+    int status = r != ARGS_OK ? (int)r : run(&j);
+    job_free(&j);
+    return status;
+}

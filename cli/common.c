@@ -1,0 +1,38 @@
+/* common.c — error reporting and model opening shared by the subcommands. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+gp_status cli_fail(gp_error *err, gp_status status, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        err->status = status;
+        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        va_end(ap);
+    }
+    return status;
+}
+
+int cli_report(const gp_error *err)
+{
+    fprintf(stderr, "ganprior: %s\n", err->message[0] ? err->message : gp_status_string(err->status));
+    return err->status == GP_ERR_CANCELLED ? EXIT_CANCELLED : EXIT_RUNTIME;
+}
+
+gp_status cli_open_model(const char *name, char *path, size_t size, gp_model **out,
+                         gp_error *err)
+{
+    *out = NULL;
+    gp_status s = gp_model_find(name, path, size, err);
+    return s == GP_OK ? gp_model_load(path, out, err) : s;
+}
+
+arg_opt cli_model_option(const char **model)
+{
+    return (arg_opt){ .name = "model", .short_name = 'm', .kind = ARG_STRING, .value = model,
+                      .metavar = "MODEL",
+                      .help = "model file, or the name of an installed one" };
+}

@@ -1,0 +1,259 @@
+/* png_io.c — PNG reading and writing with libpng (see png_io.h). */
+#include "png_io.h"
+#include "cli.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <png.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The engine's images are at most 65536 on a side (gp_image_alloc). */
+enum { MAX_SIDE = 1 << 16 };
+
+/* Everything libpng touches between setjmp and a longjmp lives here,
+ * outside the functions that call setjmp, so none of it is left
+ * indeterminate by the jump. */
+typedef struct png_job {
+    jmp_buf jmp;
+    char message[200];
+    png_structp png;
+    png_infop info;
+    unsigned char *pixels;
+    png_bytep *rows;
+    int width, height, channels, depth;
+} png_job;
+
+static void on_error(png_structp png, png_const_charp msg)
+{
+    png_job *job = png_get_error_ptr(png);
+    snprintf(job->message, sizeof job->message, "%s", msg);
+    longjmp(job->jmp, 1);
+}
+
+/* Benign chunk complaints (an odd iCCP profile, say) are not the user's
+ * problem: the pixels still decode. */
+static void on_warning(png_structp png, png_const_charp msg)
+{
+    (void)png;
+    (void)msg;
+}
+
+static bool alloc_rows(png_job *job, size_t rowbytes)
+{
+    job->pixels = malloc(rowbytes * (size_t)job->height);
+    job->rows = malloc(sizeof *job->rows * (size_t)job->height);
+    if (!job->pixels || !job->rows)
+        return false;
+    for (int y = 0; y < job->height; y++)
+        job->rows[y] = job->pixels + rowbytes * (size_t)y;
+    return true;
+}
+
+/* Decodes the whole image into job->pixels as 8- or 16-bit gray or RGB
+ * (libpng expands palettes and low bit depths, and strips alpha). */
+static bool decode(png_job *job, FILE *f)
+{
+    if (setjmp(job->jmp))
+        return false;
+    png_init_io(job->png, f);
+    png_set_sig_bytes(job->png, 8);
+    png_set_user_limits(job->png, MAX_SIDE, MAX_SIDE);
+    png_read_info(job->png, job->info);
+    png_set_expand(job->png);
+    png_set_strip_alpha(job->png);
+    png_set_interlace_handling(job->png);
+    png_read_update_info(job->png, job->info);
+    job->width = (int)png_get_image_width(job->png, job->info);
+    job->height = (int)png_get_image_height(job->png, job->info);
+    job->channels = png_get_channels(job->png, job->info);
+    job->depth = png_get_bit_depth(job->png, job->info);
+    if (!alloc_rows(job, png_get_rowbytes(job->png, job->info)))
+        png_error(job->png, "out of memory");
+    png_read_image(job->png, job->rows);
+    return true;
+}
+
+static void rows_to_float(const png_job *job, gp_image *img)
+{
+    const size_t n = (size_t)job->width * job->channels;
+    for (int y = 0; y < job->height; y++) {
+        const unsigned char *row = job->rows[y];
+        float *dst = img->data + n * (size_t)y;
+        for (size_t i = 0; i < n; i++)
+            dst[i] = job->depth == 16 ? (float)(row[2 * i] << 8 | row[2 * i + 1]) / 65535.0f
+                                      : (float)row[i] / 255.0f;
+    }
+}
+
+/* Reads f (past its signature) at its own channel count. */
+static gp_status read_native(FILE *f, const char *path, gp_image *img, gp_error *err)
+{
+    png_job job = { 0 };
+    job.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &job, on_error, on_warning);
+    job.info = job.png ? png_create_info_struct(job.png) : NULL;
+    gp_status s = GP_OK;
+    if (!job.info)
+        s = cli_fail(err, GP_ERR_MEMORY, "%s: out of memory", path);
+    else if (!decode(&job, f))
+        s = cli_fail(err, GP_ERR_FORMAT, "%s: corrupt or truncated PNG (%s)", path, job.message);
+    else if (job.channels != 1 && job.channels != 3)
+        s = cli_fail(err, GP_ERR_FORMAT, "%s: unexpected %d channels after decoding", path,
+                     job.channels);
+    else if (gp_image_alloc(img, job.width, job.height, job.channels) != GP_OK)
+        s = cli_fail(err, GP_ERR_MEMORY, "%s: out of memory for %dx%d pixels", path, job.width,
+                     job.height);
+    else
+        rows_to_float(&job, img);
+    png_destroy_read_struct(&job.png, &job.info, NULL);
+    free(job.pixels);
+    free(job.rows);
+    return s;
+}
+
+gp_status cli_png_read(const char *path, int channels, gp_image *img, gp_error *err)
+{
+    *img = (gp_image){ 0 };
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return cli_fail(err, GP_ERR_IO, "%s: %s", path, strerror(errno));
+    unsigned char sig[8];
+    gp_image native = { 0 };
+    gp_status s;
+    if (fread(sig, 1, sizeof sig, f) != sizeof sig || png_sig_cmp(sig, 0, sizeof sig))
+        s = cli_fail(err, GP_ERR_FORMAT, "%s: not a PNG file", path);
+    else
+        s = read_native(f, path, &native, err);
+    fclose(f);
+    if (s != GP_OK || native.channels == channels) {
+        *img = native;
+        return s;
+    }
+    s = cli_image_convert(&native, channels, img, err);
+    gp_image_release(&native);
+    return s;
+}
+
+gp_status cli_image_convert(const gp_image *src, int channels, gp_image *dst, gp_error *err)
+{
+    if (gp_image_alloc(dst, src->width, src->height, channels) != GP_OK)
+        return cli_fail(err, GP_ERR_MEMORY, "out of memory for a %dx%d image", src->width,
+                        src->height);
+    const size_t n = (size_t)src->width * src->height;
+    const float *s = src->data;
+    float *d = dst->data;
+    for (size_t i = 0; i < n; i++, s += src->channels, d += channels) {
+        if (channels == 1)
+            d[0] = src->channels == 3 ? cli_luma(s[0], s[1], s[2]) : s[0];
+        else
+            for (int c = 0; c < 3; c++)
+                d[c] = s[src->channels == 3 ? c : 0];
+    }
+    return GP_OK;
+}
+
+static unsigned char to_byte(float v)
+{
+    /* Written so that NaN lands on 0 rather than in undefined territory. */
+    float c = v > 0.0f ? (v < 1.0f ? v : 1.0f) : 0.0f;
+    return (unsigned char)(c * 255.0f + 0.5f);
+}
+
+static void image_to_rgb8(const gp_image *img, unsigned char *pixels)
+{
+    const size_t n = (size_t)img->width * img->height;
+    for (size_t i = 0; i < n; i++)
+        for (int c = 0; c < 3; c++)
+            pixels[3 * i + c] = to_byte(img->data[i * img->channels + (img->channels == 3 ? c : 0)]);
+}
+
+static bool encode(png_job *job, FILE *f)
+{
+    if (setjmp(job->jmp))
+        return false;
+    png_init_io(job->png, f);
+    png_set_IHDR(job->png, job->info, (png_uint_32)job->width, (png_uint_32)job->height, 8,
+                 PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+                 PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(job->png, job->info);
+    png_write_image(job->png, job->rows);
+    png_write_end(job->png, NULL);
+    return true;
+}
+
+static gp_status write_stream(FILE *f, const char *path, const gp_image *img, gp_error *err)
+{
+    png_job job = { .width = img->width, .height = img->height, .channels = 3, .depth = 8 };
+    job.png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &job, on_error, on_warning);
+    job.info = job.png ? png_create_info_struct(job.png) : NULL;
+    gp_status s = GP_OK;
+    if (!job.info || !alloc_rows(&job, (size_t)img->width * 3))
+        s = cli_fail(err, GP_ERR_MEMORY, "cannot write %s: out of memory", path);
+    else {
+        image_to_rgb8(img, job.pixels);
+        if (!encode(&job, f))
+            s = cli_fail(err, GP_ERR_IO, "cannot write %s: %s", path, job.message);
+    }
+    png_destroy_write_struct(&job.png, &job.info);
+    free(job.pixels);
+    free(job.rows);
+    return s;
+}
+
+/* mkstemp makes 0600 files; give the result the mode any new file gets. */
+static void set_default_mode(int fd)
+{
+    mode_t mask = umask(0);
+    umask(mask);
+    (void)fchmod(fd, 0666 & ~mask);
+}
+
+static gp_status write_failed(const char *path, gp_error *err)
+{
+    return cli_fail(err, GP_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+}
+
+gp_status cli_png_write(const char *path, const gp_image *img, gp_error *err)
+{
+    char tmp[PATH_MAX];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof tmp)
+        return cli_fail(err, GP_ERR_IO, "cannot write %s: path too long", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return write_failed(path, err);
+    set_default_mode(fd);
+    FILE *f = fdopen(fd, "wb");
+    if (!f) {
+        gp_status s = write_failed(path, err);
+        close(fd);
+        unlink(tmp);
+        return s;
+    }
+    gp_status s = write_stream(f, path, img, err);
+    if (fclose(f) != 0 && s == GP_OK)
+        s = write_failed(path, err);
+    if (s == GP_OK && rename(tmp, path) != 0)
+        s = write_failed(path, err);
+    if (s != GP_OK)
+        unlink(tmp);
+    return s;
+}
+
+gp_status cli_png_check_writable(const char *path, gp_error *err)
+{
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return cli_fail(err, GP_ERR_IO, "%s: is a folder, not a file name", path);
+    char copy[PATH_MAX];
+    snprintf(copy, sizeof copy, "%s", path);
+    const char *dir = dirname(copy);
+    if (access(dir, W_OK | X_OK) != 0)
+        return cli_fail(err, GP_ERR_IO, "cannot write %s: folder %s: %s", path, dir,
+                        strerror(errno));
+    return GP_OK;
+}

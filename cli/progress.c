@@ -1,0 +1,56 @@
+/* progress.c — the terminal progress bar (see progress.h). */
+#include "progress.h"
+
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { BAR_WIDTH = 24 };
+static const double REDRAW_SECONDS = 0.1;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void progress_start(progress *p, const char *label)
+{
+    p->label = label;
+    p->enabled = isatty(STDERR_FILENO);
+    p->start = now();
+    p->last_draw = -1.0;
+}
+
+static void draw(const progress *p, int iteration, int total, float loss, double t)
+{
+    char bar[BAR_WIDTH + 1];
+    int filled = total > 0 ? (int)((long long)BAR_WIDTH * iteration / total) : 0;
+    for (int i = 0; i < BAR_WIDTH; i++)
+        bar[i] = i < filled ? '#' : '-';
+    bar[BAR_WIDTH] = '\0';
+    /* \r back to the line start, \033[K clears what a longer line left. */
+    fprintf(stderr, "\r%s [%s] %*d/%d  loss %.5g  %.1f s\033[K", p->label, bar,
+            snprintf(NULL, 0, "%d", total), iteration, total, (double)loss, t - p->start);
+    fflush(stderr);
+}
+
+void progress_update(progress *p, int iteration, int total, float loss)
+{
+    if (!p->enabled)
+        return;
+    double t = now();
+    if (t - p->last_draw < REDRAW_SECONDS && iteration < total)
+        return;
+    p->last_draw = t;
+    draw(p, iteration, total, loss, t);
+}
+
+void progress_finish(progress *p)
+{
+    if (p->enabled && p->last_draw >= 0.0) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+    }
+}
