@@ -1,6 +1,8 @@
 /* args.c — the table-driven option parser (see args.h). */
 #include "args.h"
 
+#include <assert.h>
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -10,20 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void vusage_error(const arg_command *cmd, const char *fmt, va_list ap)
-{
-    fprintf(stderr, "ganprior %s: ", cmd->name);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'ganprior %s --help'.\n", cmd->name);
-}
-
 int args_usage_error(const arg_command *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vusage_error(cmd, fmt, ap);
+    fprintf(stderr, "ganprior %s: ", cmd->name);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry 'ganprior %s --help'.\n", cmd->name);
     va_end(ap);
-    return 2;
+    return ARGS_USAGE;
 }
 
 /* "single|multicode": the accepted words, for help and messages. */
@@ -71,11 +68,11 @@ static bool parse_float(const arg_command *cmd, const arg_opt *o, const char *s)
 
 static bool parse_u64(const arg_command *cmd, const arg_opt *o, const char *s)
 {
-    char *end;
+    char *end = NULL;
     errno = 0;
-    /* strtoull accepts "-1" and wraps it: refuse any sign or blank first. */
-    unsigned long long v = s[0] >= '0' && s[0] <= '9' ? strtoull(s, &end, 10) : 0;
-    if (!(s[0] >= '0' && s[0] <= '9') || *end || errno) {
+    /* strtoull would take "-1" and wrap it: only digits may start. */
+    unsigned long long v = isdigit((unsigned char)s[0]) ? strtoull(s, &end, 10) : 0;
+    if (!end || *end || errno) {
         args_usage_error(cmd, "invalid value '%s' for --%s: expected a non-negative whole number",
                          s, o->name);
         return false;
@@ -226,13 +223,16 @@ enum { MAX_OPTS = 32 };
 
 arg_result args_parse(const arg_command *cmd, int argc, char **argv)
 {
-    bool seen[MAX_OPTS] = { false };
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *value;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+    assert(cmd->nopts <= MAX_OPTS);
+    /* Asking for help is never an error, whatever else the line holds. */
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             print_help(cmd);
             return ARGS_HELP;
         }
+    bool seen[MAX_OPTS] = { false };
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *value;
         if (a[0] != '-' || !a[1]) {
             args_usage_error(cmd, "unexpected argument '%s'", a);
             return ARGS_USAGE;

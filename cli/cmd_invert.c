@@ -123,7 +123,7 @@ static int task_options(invert_job *j, arg_opt *opts)
 
 static arg_result parse(invert_job *j, int argc, char **argv)
 {
-    arg_opt opts[16];
+    arg_opt opts[16]; /* task_options fills at most 14 */
     const arg_command cmd = { .name = j->def->name, .synopsis = j->def->synopsis,
                               .summary = j->def->summary, .opts = opts,
                               .nopts = task_options(j, opts) };

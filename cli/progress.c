@@ -30,7 +30,8 @@ static void draw(const progress *p, int iteration, int total, float loss, double
     for (int i = 0; i < BAR_WIDTH; i++)
         bar[i] = i < filled ? '#' : '-';
     bar[BAR_WIDTH] = '\0';
-    /* \r back to the line start, \033[K clears what a longer line left. */
+    /* \r back to the line start, \033[K clears what a longer line left;
+     * the count is padded to the width of the total so it stays put. */
     fprintf(stderr, "\r%s [%s] %*d/%d  loss %.5g  %.1f s\033[K", p->label, bar,
             snprintf(NULL, 0, "%d", total), iteration, total, (double)loss, t - p->start);
     fflush(stderr);

@@ -125,13 +125,7 @@ gp_layer *gp_conv2d_new(int cin, int cout, int k, int stride, int pad, bool bias
     *c = (conv2d){ .base.ops = &conv2d_ops, .cin = cin, .cout = cout, .k = k,
                    .stride = stride, .pad = pad, .has_bias = bias };
     int wd[4] = { cout, cin, k, k };
-    bool ok = gp_param_init(&c->base.params[0], "weight", 4, wd);
-    c->base.nparams = 1;
-    if (ok && bias) {
-        ok = gp_param_init(&c->base.params[1], "bias", 1, &cout);
-        c->base.nparams = 2;
-    }
-    if (!ok) {
+    if (!gp_layer_init_weight_bias(&c->base, 4, wd, cout, bias)) {
         gp_layer_destroy_plain(&c->base);
         return NULL;
     }

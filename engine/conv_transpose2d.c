@@ -130,13 +130,7 @@ gp_layer *gp_conv_transpose2d_new(int cin, int cout, int k, int stride,
                   .stride = stride, .pad_begin = pad_begin, .pad_end = pad_end,
                   .has_bias = bias };
     int wd[4] = { cin, cout, k, k };
-    bool ok = gp_param_init(&c->base.params[0], "weight", 4, wd);
-    c->base.nparams = 1;
-    if (ok && bias) {
-        ok = gp_param_init(&c->base.params[1], "bias", 1, &cout);
-        c->base.nparams = 2;
-    }
-    if (!ok) {
+    if (!gp_layer_init_weight_bias(&c->base, 4, wd, cout, bias)) {
         gp_layer_destroy_plain(&c->base);
         return NULL;
     }

@@ -79,13 +79,7 @@ gp_layer *gp_dense_new(int in, int oc, int oh, int ow, bool bias)
     *d = (dense){ .base.ops = &dense_ops, .in = in, .out = (int)out, .oc = oc,
                   .oh = oh, .ow = ow, .has_bias = bias };
     int wd[2] = { d->out, in };
-    bool ok = gp_param_init(&d->base.params[0], "weight", 2, wd);
-    d->base.nparams = 1;
-    if (ok && bias) {
-        ok = gp_param_init(&d->base.params[1], "bias", 1, &d->out);
-        d->base.nparams = 2;
-    }
-    if (!ok) {
+    if (!gp_layer_init_weight_bias(&d->base, 2, wd, d->out, bias)) {
         gp_layer_destroy_plain(&d->base);
         return NULL;
     }

@@ -118,7 +118,8 @@ typedef enum gp_method {
     GP_METHOD_MULTICODE,  /* mGANprior: N codes composed at a split */
 } gp_method;
 
-/* Called at least once per iteration.  Return false to cancel: the
+/* Called once per random start (iteration 0) and once per iteration
+ * (1..total; fewer when the loss plateaus).  Return false to cancel: the
  * inversion then stops, frees what it made and returns
  * GP_ERR_CANCELLED without touching the output image. */
 typedef bool (*gp_progress_fn)(void *user, int iteration, int total,
@@ -128,11 +129,14 @@ typedef struct gp_invert_params {
     gp_task task;
     gp_method method;
     int codes;            /* multicode: number of codes N */
-    int split_block;      /* multicode: compose at the start of this block */
+    int split_block;      /* multicode: compose at the start of this block;
+                             -1 picks the block whose input is 1/8 of the
+                             output width (16x16 for a 128 model) */
     int iterations;       /* maximum Adam steps */
     float learning_rate;  /* initial Adam step; cosine-decayed to 5% */
     float perceptual_weight; /* weight of the SqueezeNet feature loss */
-    int restarts;         /* best-of-K random starts, scored before Adam */
+    int restarts;         /* extra random starts: 1 + restarts are scored
+                             on the pixel loss and the best starts Adam */
     int superres_factor;  /* 2..16, superres only */
     float plateau_tolerance; /* stop when the loss improves less than this
                                 fraction over plateau_window iterations */

@@ -197,25 +197,35 @@ static float pixel_loss(run *r, const float *x)
     return (float)sum * r->pix_norm;
 }
 
-/* Best of K random starts on the pixel loss: one forward each. */
-static void choose_start(run *r, gp_rng *rng)
+/* Best of 1 + restarts random starts on the pixel loss, one forward each.
+ * Reports each start as iteration 0 so a long search can be cancelled. */
+static gp_status choose_start(run *r, gp_rng *rng, gp_error *err)
 {
+    const gp_invert_params *p = r->p;
     const size_t codes = (size_t)r->k.n * r->k.latent;
-    float *best = malloc(codes * sizeof(float));
+    float *best = p->restarts ? malloc(codes * sizeof(float)) : NULL;
+    if (p->restarts && !best)
+        return gp_fail(err, GP_ERR_MEMORY, "out of memory");
     float best_loss = INFINITY;
-    for (int s = 0; s <= r->p->restarts; s++) {
+    for (int s = 0; s <= p->restarts; s++) {
         for (int n = 0; n < r->k.n; n++)
             gp_model_draw_latent(r->m, rng, r->k.z + (size_t)n * r->k.latent);
-        if (r->p->restarts == 0 || !best)
-            return;
+        if (!best)
+            break;
         float l = pixel_loss(r, gp_composer_forward(&r->k));
         if (l < best_loss) {
             best_loss = l;
             memcpy(best, r->k.z, codes * sizeof(float));
         }
+        if (p->progress && !p->progress(p->progress_user, 0, p->iterations, l)) {
+            free(best);
+            return gp_fail(err, GP_ERR_CANCELLED, "cancelled while choosing a start");
+        }
     }
-    memcpy(r->k.z, best, codes * sizeof(float));
+    if (best)
+        memcpy(r->k.z, best, codes * sizeof(float));
     free(best);
+    return GP_OK;
 }
 
 static float schedule(const gp_invert_params *p, int it)
@@ -333,8 +343,9 @@ gp_status gp_invert(gp_model *m, const gp_invert_params *p, const gp_image *targ
     if (s == GP_OK) {
         gp_rng rng;
         gp_rng_seed(&rng, p->seed);
-        choose_start(&r, &rng);
-        s = optimise(&r, &rep, err);
+        s = choose_start(&r, &rng, err);
+        if (s == GP_OK)
+            s = optimise(&r, &rep, err);
     }
     gp_image result = { 0 };
     if (s == GP_OK && gp_image_alloc(&result, m->info.width, m->info.height, 3) != GP_OK)

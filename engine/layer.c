@@ -25,6 +25,18 @@ void gp_param_release(gp_param *p)
     p->value = p->grad = NULL;
 }
 
+bool gp_layer_init_weight_bias(gp_layer *l, int ndim, const int *wdims, int nbias,
+                               bool bias)
+{
+    l->nparams = 1;
+    if (!gp_param_init(&l->params[0], "weight", ndim, wdims))
+        return false;
+    if (!bias)
+        return true;
+    l->nparams = 2;
+    return gp_param_init(&l->params[1], "bias", 1, &nbias);
+}
+
 bool gp_layer_enable_grads(gp_layer *l, bool on)
 {
     for (int i = 0; i < l->nparams; i++) {

@@ -71,6 +71,10 @@ struct gp_layer {
 /* Allocates a zeroed parameter array for p (count = product of dims). */
 bool gp_param_init(gp_param *p, const char *role, int ndim, const int *dims);
 void gp_param_release(gp_param *p);
+/* params[0] = "weight" of wdims, then params[1] = "bias" [nbias] when
+ * bias is true: the parameters of dense and convolution layers. */
+bool gp_layer_init_weight_bias(gp_layer *l, int ndim, const int *wdims, int nbias,
+                               bool bias);
 /* Allocate (zeroed) or free the gradient buffers of every parameter. */
 bool gp_layer_enable_grads(gp_layer *l, bool on);
 void gp_layer_zero_grads(gp_layer *l);

@@ -349,13 +349,18 @@ static json_object *write_header(const gp_st_entry *t, int count, const char *co
     return root;
 }
 
+/* Writes to PATH.tmp, then renames: a failed write never leaves a
+ * truncated model where a good one was. */
 gp_status gp_safetensors_write(const char *path, const gp_st_entry *t, int count,
                                const char *const *kv, int pairs, gp_error *err)
 {
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+        return gp_fail(err, GP_ERR_ARGUMENT, "path too long: %s", path);
     json_object *root = write_header(t, count, kv, pairs);
     const char *js = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
     size_t jlen = strlen(js), padded = (jlen + 7) & ~(size_t)7;
-    FILE *f = fopen(path, "wb");
+    FILE *f = fopen(tmp, "wb");
     if (!f) {
         json_object_put(root);
         return gp_fail(err, GP_ERR_IO, "cannot write %s: %s", path, strerror(errno));
@@ -375,9 +380,10 @@ gp_status gp_safetensors_write(const char *path, const gp_st_entry *t, int count
     json_object_put(root);
     if (fclose(f) != 0)
         ok = false;
-    if (!ok) {
-        remove(path);
-        return gp_fail(err, GP_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+    if (!ok || rename(tmp, path) != 0) {
+        gp_status s = gp_fail(err, GP_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+        remove(tmp);
+        return s;
     }
     return GP_OK;
 }

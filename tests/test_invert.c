@@ -122,6 +122,14 @@ static bool cancel_at_5(void *user, int it, int total, float loss)
     return it < 5;
 }
 
+static bool cancel_at_start(void *user, int it, int total, float loss)
+{
+    (void)total;
+    (void)loss;
+    *(int *)user = it;
+    return false;
+}
+
 static void test_cancel_and_determinism(gp_model *m, const gp_image *y)
 {
     gp_invert_params p = quick(GP_TASK_RECONSTRUCT, GP_METHOD_SINGLE);
@@ -135,6 +143,14 @@ static void test_cancel_and_determinism(gp_model *m, const gp_image *y)
     CHECK(gp_invert(m, &p, y, NULL, &out, NULL, &err) == GP_ERR_CANCELLED, "cancel: status %d", err.status);
     CHECK(seen == 5, "cancel: the callback was called up to %d, expected 5", seen);
     CHECK(out.data == &sentinel && sentinel == 42.0f, "cancel touched the output image");
+
+    /* Cancelling during the random starts (reported as iteration 0). */
+    seen = -1;
+    p.progress = cancel_at_start;
+    p.progress_user = &seen;
+    CHECK(gp_invert(m, &p, y, NULL, &out, NULL, &err) == GP_ERR_CANCELLED && seen == 0,
+          "cancel during the starts: status %d at iteration %d", err.status, seen);
+    CHECK(out.data == &sentinel, "cancel during the starts touched the output image");
 
     p.progress = NULL;
     gp_image a = { 0 }, b = { 0 };

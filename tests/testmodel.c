@@ -46,25 +46,33 @@ static void drop_lrelu(json_object *layers)
     }
 }
 
-static void randomise(gp_net *net, json_object *layers, uint64_t seed)
+/* Calls fn on every parameter of every named layer. */
+static void each_param(gp_net *net, json_object *layers,
+                       void (*fn)(gp_param *p, const char *layer, void *user), void *user)
 {
-    gp_rng r;
-    gp_rng_seed(&r, seed);
     for (int i = 0; i < net->count; i++) {
         json_object *jn;
         if (!json_object_object_get_ex(json_object_array_get_idx(layers, (size_t)i), "name", &jn))
             continue;
-        gp_layer *l = net->layers[i];
-        for (int p = 0; p < l->nparams; p++) {
-            gp_param *pa = &l->params[p];
-            /* A quieter toRGB keeps most outputs inside [-1, 1], so the
-             * [0, 1] images the public API returns are rarely clipped. */
-            float sd = strcmp(pa->role, "weight") ? 0.1f
-                       : strncmp(json_object_get_string(jn), "output", 6) ? 1.0f : 0.3f;
-            for (size_t k = 0; k < pa->count; k++)
-                pa->value[k] = sd * gp_rng_normal(&r);
-        }
+        for (int p = 0; p < net->layers[i]->nparams; p++)
+            fn(&net->layers[i]->params[p], json_object_get_string(jn), user);
     }
+}
+
+static void randomise_param(gp_param *pa, const char *layer, void *rng)
+{
+    /* A quieter toRGB keeps most outputs inside [-1, 1], so the [0, 1]
+     * images the public API returns are rarely clipped. */
+    float sd = strcmp(pa->role, "weight") ? 0.1f : strncmp(layer, "output", 6) ? 1.0f : 0.3f;
+    for (size_t k = 0; k < pa->count; k++)
+        pa->value[k] = sd * gp_rng_normal(rng);
+}
+
+static void randomise(gp_net *net, json_object *layers, uint64_t seed)
+{
+    gp_rng r;
+    gp_rng_seed(&r, seed);
+    each_param(net, layers, randomise_param, &r);
 }
 
 gp_net *testmodel_pggan_net(int res, int latent, const int *channels, uint64_t seed,
@@ -90,33 +98,36 @@ gp_net *testmodel_pggan_net(int res, int latent, const int *channels, uint64_t s
     return net;
 }
 
+typedef struct entries {
+    gp_st_entry e[256];
+    char names[256][64];
+    int count;
+} entries;
+
+static void add_entry(gp_param *pa, const char *layer, void *user)
+{
+    entries *t = user;
+    if (t->count == 256)
+        return;
+    snprintf(t->names[t->count], sizeof t->names[0], "%s.%s", layer, pa->role);
+    t->e[t->count] = (gp_st_entry){ t->names[t->count], pa->ndim, { 0 }, pa->value };
+    memcpy(t->e[t->count].dims, pa->dims, sizeof pa->dims);
+    t->count++;
+}
+
 bool testmodel_write_pggan(const char *path, int res, int latent, const int *channels,
                            uint64_t seed)
 {
     json_object *layers = NULL, *arch = NULL;
     gp_net *net = testmodel_pggan_net(res, latent, channels, seed, false, &layers, &arch);
-    bool ok = net != NULL;
-    gp_st_entry *e = calloc(2 * (size_t)(net ? net->count : 1), sizeof *e);
-    char (*names)[64] = calloc(2 * (size_t)(net ? net->count : 1), sizeof *names);
-    int count = 0;
-    for (int i = 0; ok && i < net->count; i++) {
-        json_object *jn;
-        if (!json_object_object_get_ex(json_object_array_get_idx(layers, (size_t)i), "name", &jn))
-            continue;
-        gp_layer *l = net->layers[i];
-        for (int p = 0; p < l->nparams; p++) {
-            gp_param *pa = &l->params[p];
-            snprintf(names[count], sizeof names[count], "%s.%s", json_object_get_string(jn), pa->role);
-            e[count] = (gp_st_entry){ names[count], pa->ndim, { 0 }, pa->value };
-            memcpy(e[count].dims, pa->dims, sizeof pa->dims);
-            count++;
-        }
-    }
+    entries *t = calloc(1, sizeof *t);
+    bool ok = net && t;
+    if (ok)
+        each_param(net, layers, add_entry, t);
     const char *kv[] = { "ganprior.arch", json_object_to_json_string(arch), "ganprior.name",
                          "random-test-pggan" };
-    ok = ok && gp_safetensors_write(path, e, count, kv, 2, NULL) == GP_OK;
-    free(e);
-    free(names);
+    ok = ok && gp_safetensors_write(path, t->e, t->count, kv, 2, NULL) == GP_OK;
+    free(t);
     gp_net_free(net);
     if (layers)
         json_object_put(layers);
