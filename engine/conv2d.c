@@ -115,6 +115,17 @@ static const gp_layer_ops conv2d_ops = {
     gp_layer_destroy_plain,
 };
 
+bool gp_conv2d_geometry(const gp_layer *l, int *k, int *stride, int *pad)
+{
+    if (l->ops != &conv2d_ops)
+        return false;
+    const conv2d *c = (const conv2d *)l;
+    *k = c->k;
+    *stride = c->stride;
+    *pad = c->pad;
+    return true;
+}
+
 gp_layer *gp_conv2d_new(int cin, int cout, int k, int stride, int pad, bool bias)
 {
     if (cin <= 0 || cout <= 0 || k <= 0 || stride <= 0 || pad < 0)

@@ -20,6 +20,15 @@ gp_layer *gp_conv2d_new(int cin, int cout, int k, int stride, int pad, bool bias
 gp_layer *gp_conv_transpose2d_new(int cin, int cout, int k, int stride,
                                   int pad_begin, int pad_end, bool bias);
 
+/* conv2d.c: the kernel size, stride and padding of a conv2d layer;
+ * false for any other kind. */
+bool gp_conv2d_geometry(const gp_layer *l, int *k, int *stride, int *pad);
+
+/* upconv2d.c: nearest x2 up-sampling then a 3x3 pad-1 conv, computed as
+ * four 2x2 convs (2.25x fewer FLOPs).  weight [cout, cin, 3, 3], bias.
+ * [n,cin,h,w] -> [n,cout,2h,2w] */
+gp_layer *gp_upconv2d_new(int cin, int cout, bool bias);
+
 /* dense.c: y = W x + b over each flattened sample; weight [out, in],
  * bias [out]; the output is viewed as [n, oc, oh, ow], oc*oh*ow = out. */
 gp_layer *gp_dense_new(int in, int oc, int oh, int ow, bool bias);

@@ -83,6 +83,8 @@ static gp_status build_net(gp_model *m, gp_safetensors *st, json_object *arch, g
     json_object_put(layers);
     if (s == GP_OK)
         s = gp_safetensors_check_all_used(st, err);
+    if (s == GP_OK)
+        gp_net_fuse_upconv(m->net);
     return s;
 }
 
