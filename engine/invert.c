@@ -168,33 +168,29 @@ static void setup_perceptual(run *r)
     }
 }
 
-/* Loss of image x; with grad, also writes dL/dx into r->gx. */
-static float evaluate(run *r, const float *x, bool grad)
+/* Mean squared error of D(x) against D(y); with grad, also writes its
+ * gradient at D(x) into r->gxd. */
+static float pixel_term(run *r, const float *x, bool grad)
 {
     gp_degrade_forward(&r->deg, x, r->xd);
     double sum = 0.0;
     for (size_t i = 0; i < r->nd; i++) {
         float d = r->xd[i] - r->target[i];
         sum += (double)d * d;
-        r->gxd[i] = 2.0f * r->pix_norm * d;
-    }
-    float loss = (float)sum * r->pix_norm;
-    if (r->perc)
-        loss += gp_perceptual_loss(r->perc, r->xd, r->p->perceptual_weight, grad ? r->gxd : NULL);
-    if (grad)
-        gp_degrade_adjoint(&r->deg, r->gxd, r->gx);
-    return loss;
-}
-
-static float pixel_loss(run *r, const float *x)
-{
-    gp_degrade_forward(&r->deg, x, r->xd);
-    double sum = 0.0;
-    for (size_t i = 0; i < r->nd; i++) {
-        float d = r->xd[i] - r->target[i];
-        sum += (double)d * d;
+        if (grad)
+            r->gxd[i] = 2.0f * r->pix_norm * d;
     }
     return (float)sum * r->pix_norm;
+}
+
+/* Total loss of image x, and dL/dx into r->gx. */
+static float evaluate(run *r, const float *x)
+{
+    float loss = pixel_term(r, x, true);
+    if (r->perc)
+        loss += gp_perceptual_loss(r->perc, r->xd, r->p->perceptual_weight, r->gxd);
+    gp_degrade_adjoint(&r->deg, r->gxd, r->gx);
+    return loss;
 }
 
 /* Best of 1 + restarts random starts on the pixel loss, one forward each.
@@ -212,7 +208,7 @@ static gp_status choose_start(run *r, gp_rng *rng, gp_error *err)
             gp_model_draw_latent(r->m, rng, r->k.z + (size_t)n * r->k.latent);
         if (!best)
             break;
-        float l = pixel_loss(r, gp_composer_forward(&r->k));
+        float l = pixel_term(r, gp_composer_forward(&r->k), false);
         if (l < best_loss) {
             best_loss = l;
             memcpy(best, r->k.z, codes * sizeof(float));
@@ -261,7 +257,7 @@ static gp_status optimise(run *r, gp_invert_report *rep, gp_error *err)
     float best = INFINITY;
     int it = 0;
     while (it < p->iterations) {
-        float loss = evaluate(r, gp_composer_forward(&r->k), true);
+        float loss = evaluate(r, gp_composer_forward(&r->k));
         if (loss < best) {
             best = loss;
             memcpy(r->best, gp_trace_output(r->k.g2), r->npix * sizeof(float));

@@ -194,12 +194,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("input", help="Keras .h5 full model")
     ap.add_argument("output", help="ganprior .safetensors to write")
-    ap.add_argument("--name", required=True)
-    ap.add_argument("--licence", default="unknown")
-    ap.add_argument("--provenance", default="unknown")
+    safetensors_io.add_model_arguments(ap)
     ap.add_argument("--latent-dist", choices=("normal", "uniform"), default="normal")
     ap.add_argument("--range", default="-1,1", help="min,max of the generator's output")
-    ap.add_argument("--dtype", choices=("F32", "F16"), default="F32")
     a = ap.parse_args()
     with h5py.File(a.input, "r") as f:
         if "model_config" not in f.attrs:
@@ -217,9 +214,7 @@ def main():
     arch = {"family": "sequential", "latent_size": latent, "latent_dist": a.latent_dist,
             "range": [lo, hi], "input": [latent, 1, 1], "layers": layers}
     print(f"convert_keras: {len(layers)} layers, output {conv.shape}", file=sys.stderr)
-    meta = {"ganprior.arch": json.dumps(arch), "ganprior.name": a.name,
-            "ganprior.licence": a.licence, "ganprior.provenance": a.provenance}
-    safetensors_io.write(a.output, conv.tensors, meta, a.dtype)
+    safetensors_io.write_model(a, conv.tensors, arch)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ and widths from the shapes and stores the weights unscaled (the engine folds
 the equalised-learning-rate scale in at load).  See models/README.md.
 """
 import argparse
-import json
 import sys
 
 import torch
@@ -70,15 +69,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("input", help="genforce / mGANprior generator .pth")
     ap.add_argument("output", help="ganprior .safetensors to write")
-    ap.add_argument("--name", default="pggan")
-    ap.add_argument("--licence", default="unknown")
-    ap.add_argument("--provenance", default="unknown")
-    ap.add_argument("--dtype", choices=("F32", "F16"), default="F32")
+    safetensors_io.add_model_arguments(ap, name="pggan")
     a = ap.parse_args()
     tensors, arch = convert(unwrap(torch.load(a.input, map_location="cpu")))
-    meta = {"ganprior.arch": json.dumps(arch), "ganprior.name": a.name,
-            "ganprior.licence": a.licence, "ganprior.provenance": a.provenance}
-    safetensors_io.write(a.output, tensors, meta, a.dtype)
+    safetensors_io.write_model(a, tensors, arch)
 
 
 if __name__ == "__main__":

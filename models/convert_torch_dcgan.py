@@ -8,7 +8,6 @@ names map one to one onto engine layers, so the tensors keep their names
 (`t_conv1.0.weight`, `t_conv1.1.running_mean`, ...).
 """
 import argparse
-import json
 import sys
 
 import torch
@@ -51,15 +50,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("input", help="generator .pt (pickled state_dict)")
     ap.add_argument("output", help="ganprior .safetensors to write")
-    ap.add_argument("--name", default="celeba32-dcgan")
-    ap.add_argument("--licence", default="none stated: evaluation only, do not redistribute")
-    ap.add_argument("--provenance", default="github efleurine/faces-dcgan @ 5e44d3c4")
-    ap.add_argument("--dtype", choices=("F32", "F16"), default="F32")
+    safetensors_io.add_model_arguments(
+        ap, name="celeba32-dcgan", licence="none stated: evaluation only, do not redistribute",
+        provenance="github efleurine/faces-dcgan @ 5e44d3c4")
     a = ap.parse_args()
     tensors, arch = convert(torch.load(a.input, map_location="cpu"))
-    meta = {"ganprior.arch": json.dumps(arch), "ganprior.name": a.name,
-            "ganprior.licence": a.licence, "ganprior.provenance": a.provenance}
-    safetensors_io.write(a.output, tensors, meta, a.dtype)
+    safetensors_io.write_model(a, tensors, arch)
 
 
 if __name__ == "__main__":

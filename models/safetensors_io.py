@@ -52,3 +52,19 @@ def read(path):
         array = np.frombuffer(data[b:e], dtype=_DTYPES[t["dtype"]])
         tensors[name] = array.astype(np.float32).reshape(t["shape"])
     return tensors, meta
+
+
+def add_model_arguments(parser, name=None, licence="unknown", provenance="unknown"):
+    """The options every generator converter takes (--name is required
+    when no default is given)."""
+    parser.add_argument("--name", default=name, required=name is None)
+    parser.add_argument("--licence", default=licence)
+    parser.add_argument("--provenance", default=provenance)
+    parser.add_argument("--dtype", choices=("F32", "F16"), default="F32")
+
+
+def write_model(args, tensors, arch):
+    """Writes a generator file with the metadata the engine reads."""
+    meta = {"ganprior.arch": json.dumps(arch), "ganprior.name": args.name,
+            "ganprior.licence": args.licence, "ganprior.provenance": args.provenance}
+    write(args.output, tensors, meta, args.dtype)
