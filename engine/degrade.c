@@ -1,6 +1,9 @@
 /* degrade.c — task degradation operators and their adjoints. */
 #include "degrade.h"
 
+#include "error.h"
+
+#include <stdlib.h>
 #include <string.h>
 
 static const float luma[3] = { 0.299f, 0.587f, 0.114f };
@@ -91,4 +94,34 @@ void gp_degrade_adjoint(const gp_degrade *d, const float *dy, float *dx)
         box_down_adjoint(d, dy, dx);
         break;
     }
+}
+
+/* Interleaved in, planar through gp_degrade_forward, interleaved out:
+ * the public form of the super-resolution degradation. */
+gp_status gp_image_reduce(const gp_image *in, int factor, gp_image *out, gp_error *err)
+{
+    if (!in || !in->data || in->channels != 3 || factor < 1 || in->width % factor ||
+        in->height % factor)
+        return gp_fail(err, GP_ERR_ARGUMENT, "cannot reduce a %dx%d image by %d",
+                       in ? in->width : 0, in ? in->height : 0, factor);
+    const gp_degrade d = { .task = GP_TASK_SUPERRES, .h = in->height, .w = in->width,
+                           .factor = factor };
+    const size_t n = (size_t)in->width * in->height, m = n / ((size_t)factor * factor);
+    float *planar = malloc((n + m) * 3 * sizeof(float));
+    gp_image r;
+    if (!planar || gp_image_alloc(&r, in->width / factor, in->height / factor, 3) != GP_OK) {
+        free(planar);
+        return gp_fail(err, GP_ERR_MEMORY, "out of memory reducing a %dx%d image",
+                       in->width, in->height);
+    }
+    for (size_t i = 0; i < n; i++)
+        for (int c = 0; c < 3; c++)
+            planar[c * n + i] = in->data[i * 3 + c];
+    gp_degrade_forward(&d, planar, planar + 3 * n);
+    for (size_t i = 0; i < m; i++)
+        for (int c = 0; c < 3; c++)
+            r.data[i * 3 + c] = planar[3 * n + c * m + i];
+    free(planar);
+    *out = r;
+    return GP_OK;
 }

@@ -55,6 +55,12 @@ typedef struct gp_error {
 
 const char *gp_status_string(gp_status s);
 
+/* Sets err (if non-NULL) to status and a printf-style message and
+ * returns status, so code built on the engine reports its own failures
+ * the same way: `return gp_fail(err, GP_ERR_ARGUMENT, "...", ...);` */
+gp_status gp_fail(gp_error *err, gp_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* ---- images ---------------------------------------------------------- */
 
 typedef struct gp_image {
@@ -67,6 +73,11 @@ typedef struct gp_image {
 gp_status gp_image_alloc(gp_image *img, int width, int height, int channels);
 /* Frees data and zeroes the struct; safe on a zeroed struct. */
 void gp_image_release(gp_image *img);
+/* out (allocated here) = in (RGB) reduced by an integer factor, each
+ * pixel the mean of a factor x factor block: exactly the degradation the
+ * super-resolution task fits, so a result can be checked against its
+ * input.  in's size must be a multiple of factor. */
+gp_status gp_image_reduce(const gp_image *in, int factor, gp_image *out, gp_error *err);
 
 /* ---- models ---------------------------------------------------------- */
 

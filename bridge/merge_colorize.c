@@ -1,0 +1,85 @@
+/* merge_colorize.c — the picture's own lightness, the generator's colours.
+ *
+ * In CIE L*a*b* (babl's conversion, D50, from the sRGB-encoded region)
+ * the result takes L* from the original at full resolution and a*, b*
+ * from the generated image scaled to the region.  A lightness paired
+ * with a chroma it cannot have in sRGB would be clipped on the way back,
+ * changing L*; such pixels get their chroma scaled down (bisection on
+ * the factor) until the colour fits, so L* stays the original's. */
+#include "internal.h"
+
+#include <stdlib.h>
+
+/* Bisection steps: 2^-12 of the chroma is below 8-bit visibility. */
+enum { STEPS = 12 };
+
+static bool in_gamut(const float *rgb)
+{
+    const float eps = 1e-4f;
+    for (int c = 0; c < 3; c++)
+        if (rgb[c] < -eps || rgb[c] > 1.0f + eps)
+            return false;
+    return true;
+}
+
+/* For each out-of-gamut pixel of rgb (converted from lab), the largest
+ * chroma factor found that fits; rgb rewritten with it. */
+static gp_status fit_gamut(const float *lab, float *rgb, size_t n, const Babl *from_lab)
+{
+    size_t *idx = malloc(n * sizeof *idx), m = 0;
+    for (size_t i = 0; idx && i < n; i++)
+        if (!in_gamut(rgb + i * 3))
+            idx[m++] = i;
+    float *trial = idx ? malloc((m ? m : 1) * 6 * sizeof(float)) : NULL;
+    float *lo = trial ? malloc((m ? m : 1) * 2 * sizeof(float)) : NULL;
+    if (!lo) {
+        free(idx);
+        free(trial);
+        return GP_ERR_MEMORY;
+    }
+    float *hi = lo + m, *trial_rgb = trial + 3 * m;
+    for (size_t k = 0; k < m; k++)
+        lo[k] = 0.0f, hi[k] = 1.0f;
+    for (int step = 0; step <= STEPS && m; step++) {
+        const bool last = step == STEPS; /* then convert the factors found */
+        for (size_t k = 0; k < m; k++) {
+            const float *p = lab + idx[k] * 3;
+            const float f = last ? lo[k] : 0.5f * (lo[k] + hi[k]);
+            trial[k * 3] = p[0], trial[k * 3 + 1] = f * p[1], trial[k * 3 + 2] = f * p[2];
+        }
+        babl_process(from_lab, trial, trial_rgb, (long)m);
+        for (size_t k = 0; k < m && !last; k++) {
+            const float f = 0.5f * (lo[k] + hi[k]);
+            *(in_gamut(trial_rgb + k * 3) ? &lo[k] : &hi[k]) = f;
+        }
+    }
+    for (size_t k = 0; k < m; k++)
+        for (int c = 0; c < 3; c++) {
+            const float v = trial_rgb[k * 3 + c];
+            rgb[idx[k] * 3 + c] = v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
+        }
+    free(lo);
+    free(trial);
+    free(idx);
+    return GP_OK;
+}
+
+gp_status gpb_merge_colorize(gpb_pixels *px, const gp_image *colour, gp_error *err)
+{
+    const Babl *rgb_f = babl_format("R'G'B' float"), *lab_f = babl_format("CIE Lab float");
+    const Babl *to_lab = babl_fish(rgb_f, lab_f), *from_lab = babl_fish(lab_f, rgb_f);
+    const size_t n = (size_t)px->rgb.width * px->rgb.height;
+    float *lab = malloc(n * 3 * sizeof(float)), *chroma = malloc(n * 3 * sizeof(float));
+    gp_status s = lab && chroma ? GP_OK : GP_ERR_MEMORY;
+    if (s == GP_OK) {
+        babl_process(to_lab, px->rgb.data, lab, (long)n);
+        babl_process(to_lab, colour->data, chroma, (long)n);
+        for (size_t i = 0; i < n; i++)
+            lab[i * 3 + 1] = chroma[i * 3 + 1], lab[i * 3 + 2] = chroma[i * 3 + 2];
+        babl_process(from_lab, lab, px->rgb.data, (long)n);
+        s = fit_gamut(lab, px->rgb.data, n, from_lab);
+    }
+    free(lab);
+    free(chroma);
+    return s == GP_OK ? GP_OK : gp_fail(err, s, "out of memory colorizing the region");
+}

@@ -1,0 +1,160 @@
+/* run.c — one filter call: region, model-size target, inversion, merge. */
+#include "internal.h"
+
+#include <string.h>
+
+/* Smaller regions hold too little of a picture to fit a model to. */
+enum { MIN_SIDE = 4 };
+
+typedef struct job {
+    gp_model *m;
+    const gp_invert_params *p;
+    const gp_model_info *info;
+    GeglRectangle bounds; /* the selection's box; width 0 when none */
+    gp_image cover;       /* the selection over the whole layer */
+    gpb_pixels px;        /* the region */
+    gp_image target, mask, generated, result;
+} job;
+
+static void job_release(job *j)
+{
+    gp_image_release(&j->cover);
+    gpb_pixels_release(&j->px);
+    gp_image_release(&j->target);
+    gp_image_release(&j->mask);
+    gp_image_release(&j->generated);
+    gp_image_release(&j->result);
+}
+
+static gp_status choose_region(job *j, const gpb_input *in, GeglRectangle *area, gp_error *err)
+{
+    const GeglRectangle *layer = gegl_buffer_get_extent(in->layer);
+    gp_status s = gpb_selection(in, &j->bounds, &j->cover, err);
+    if (s != GP_OK)
+        return s;
+    const bool inpaint = j->p->task == GP_TASK_INPAINT;
+    if (inpaint && j->bounds.width == 0)
+        return gp_fail(err, GP_ERR_ARGUMENT,
+                       "Inpainting fills the selection, and nothing of this layer is selected: "
+                       "select the damaged parts first.");
+    *area = inpaint || j->bounds.width == 0 ? *layer : j->bounds;
+    if (area->width < MIN_SIDE || area->height < MIN_SIDE)
+        return gp_fail(err, GP_ERR_ARGUMENT,
+                       "The region is only %dx%d pixels; it needs at least %dx%d.",
+                       area->width, area->height, MIN_SIDE, MIN_SIDE);
+    if (j->p->task == GP_TASK_SUPERRES &&
+        (long)(area->width > area->height ? area->width : area->height) *
+                j->p->superres_factor > GPB_MAX_SIDE)
+        return gp_fail(err, GP_ERR_ARGUMENT,
+                       "Enlarged %d times, the %dx%d region would exceed %d pixels a side; "
+                       "select a smaller region or a smaller factor.",
+                       j->p->superres_factor, area->width, area->height, GPB_MAX_SIDE);
+    return GP_OK;
+}
+
+/* The hole at model size: every model pixel the selection touches. */
+static gp_status make_mask(job *j, gp_error *err)
+{
+    gp_status s = gpb_resample(&j->cover, j->info->width, j->info->height, &j->mask, err);
+    if (s != GP_OK)
+        return s;
+    const size_t n = (size_t)j->info->width * j->info->height;
+    size_t holes = 0;
+    for (size_t i = 0; i < n; i++) {
+        j->mask.data[i] = j->mask.data[i] > 0.02f ? 1.0f : 0.0f;
+        holes += j->mask.data[i] > 0.0f;
+    }
+    if (holes == n)
+        return gp_fail(err, GP_ERR_ARGUMENT,
+                       "The selection covers the whole layer: nothing is left around it to "
+                       "fill it from.  Select only the damaged parts.");
+    return GP_OK;
+}
+
+static gp_status make_target(job *j, gp_error *err)
+{
+    const int f = j->p->task == GP_TASK_SUPERRES ? j->p->superres_factor : 1;
+    if (f < 1 || j->info->width % f || j->info->height % f)
+        return gp_fail(err, GP_ERR_ARGUMENT, "A factor of %d does not divide the model's %dx%d.",
+                       f, j->info->width, j->info->height);
+    gp_status s = gpb_resample(&j->px.rgb, j->info->width / f, j->info->height / f, &j->target,
+                               err);
+    if (s == GP_OK && j->p->task == GP_TASK_INPAINT)
+        s = make_mask(j, err);
+    return s;
+}
+
+/* j->result (and, for superres, a new alpha) from j->generated. */
+static gp_status merge(job *j, gp_image *alpha, gp_error *err)
+{
+    const int w = j->px.rgb.width, h = j->px.rgb.height;
+    gp_status s;
+    switch (j->p->task) {
+    case GP_TASK_SUPERRES:
+        s = gpb_merge_superres(&j->px, &j->generated, j->p->superres_factor, &j->result, err);
+        if (s == GP_OK)
+            s = gpb_resample(&j->px.alpha, j->result.width, j->result.height, alpha, err);
+        return s;
+    case GP_TASK_RECONSTRUCT:
+        return gpb_resample(&j->generated, w, h, &j->result, err);
+    case GP_TASK_COLORIZE:
+        s = gpb_resample(&j->generated, w, h, &j->result, err);
+        return s == GP_OK ? gpb_merge_colorize(&j->px, &j->result, err) : s;
+    case GP_TASK_INPAINT:
+        s = gpb_resample(&j->generated, w, h, &j->result, err);
+        return s == GP_OK ? gpb_merge_inpaint(&j->px, &j->cover, &j->result, err) : s;
+    }
+    return gp_fail(err, GP_ERR_ARGUMENT, "unknown task %d", (int)j->p->task);
+}
+
+static gp_status emit(job *j, gp_image *alpha, gpb_output *out, gp_error *err)
+{
+    const bool superres = j->p->task == GP_TASK_SUPERRES;
+    /* Colorize and inpaint merge into the region's own pixels. */
+    const gp_image *rgb = j->p->task == GP_TASK_COLORIZE || j->p->task == GP_TASK_INPAINT
+                              ? &j->px.rgb
+                              : &j->result;
+    const GeglRectangle at = superres ? (GeglRectangle){ 0, 0, rgb->width, rgb->height }
+                                      : j->px.area;
+    out->buffer = gpb_to_buffer(rgb, superres ? alpha : &j->px.alpha, &at);
+    return out->buffer ? GP_OK : gp_fail(err, GP_ERR_MEMORY, "out of memory for the result");
+}
+
+/* A GEGL without its operation modules would fail deep inside a graph. */
+static gp_status check_gegl(gp_error *err)
+{
+    static const char *const needed[] = { "gegl:buffer-source", "gegl:scale-size",
+                                          "gegl:seamless-clone" };
+    for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
+        if (!gegl_has_operation(needed[i]))
+            return gp_fail(err, GP_ERR_UNSUPPORTED,
+                           "GEGL's operation %s is not installed (is GEGL_PATH right?).",
+                           needed[i]);
+    return GP_OK;
+}
+
+gp_status gpb_run(gp_model *m, const gp_invert_params *p, const gpb_input *in,
+                  gpb_output *out, gp_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (check_gegl(err) != GP_OK)
+        return err ? err->status : GP_ERR_UNSUPPORTED;
+    job j = { .m = m, .p = p, .info = gp_model_get_info(m) };
+    gp_image alpha = { 0 };
+    GeglRectangle area;
+    gp_status s = choose_region(&j, in, &area, err);
+    if (s == GP_OK)
+        s = gpb_read(in->layer, &area, &j.px, err);
+    if (s == GP_OK)
+        s = make_target(&j, err);
+    if (s == GP_OK)
+        s = gp_invert(m, p, &j.target, p->task == GP_TASK_INPAINT ? &j.mask : NULL,
+                      &j.generated, &out->report, err);
+    if (s == GP_OK)
+        s = merge(&j, &alpha, err);
+    if (s == GP_OK)
+        s = emit(&j, &alpha, out, err);
+    gp_image_release(&alpha);
+    job_release(&j);
+    return s;
+}

@@ -1,0 +1,53 @@
+/* filters.h — what the GIMP 3.0 and 2.10 front ends share: the four
+ * filters, their options, and running one through the bridge.  Nothing
+ * here calls GIMP, so both front ends (gimp3.c, gimp2.c) stay thin. */
+#ifndef GANPRIOR_PLUGIN_FILTERS_H
+#define GANPRIOR_PLUGIN_FILTERS_H
+
+#include "bridge.h"
+
+typedef struct gpp_filter {
+    const char *procedure;  /* PDB name */
+    const char *menu_label; /* with its mnemonic */
+    const char *blurb;      /* one line */
+    const char *help;       /* what it does with the selection, and where the result goes */
+    const char *icon;       /* icon file name in the installed icons dir */
+    const char *result_name; /* the new layer's name */
+    gp_task task;
+} gpp_filter;
+
+extern const gpp_filter gpp_filters[];
+extern const int gpp_filter_count;
+const gpp_filter *gpp_filter_find(const char *procedure);
+
+#define GPP_MENU_PATH "<Image>/Filters/Enhance/GAN Prior"
+
+/* Speed / quality presets: how long the search runs. */
+typedef enum gpp_preset { GPP_PRESET_FAST, GPP_PRESET_BALANCED, GPP_PRESET_BEST } gpp_preset;
+
+/* The options of every filter, as the dialog and the PDB see them.
+ * Plain data (no pointers) so GIMP 2.10 can store the last-used values. */
+typedef struct gpp_options {
+    char model[1024];  /* a model file, or "" for the default model */
+    int method;        /* a gp_method */
+    int codes;         /* multi-code: number of codes */
+    int layer;         /* multi-code: split block; 0 = chosen for the model */
+    int preset;        /* a gpp_preset */
+    int iterations;    /* 0 = the preset's */
+    int seed;
+    int factor;        /* super-resolution */
+} gpp_options;
+
+#define GPP_DEFAULT_MODEL "faces128.safetensors"
+
+void gpp_options_default(gpp_options *o);
+/* The engine settings these options mean for task. */
+void gpp_options_to_params(const gpp_options *o, gp_task task, gp_invert_params *p);
+
+/* Loads the model o names, runs the filter on in through the bridge,
+ * calls progress as the engine does (return false to cancel).  err's
+ * message is written for a GIMP user. */
+gp_status gpp_run(const gpp_filter *f, const gpp_options *o, const gpb_input *in,
+                  gp_progress_fn progress, void *user, gpb_output *out, gp_error *err);
+
+#endif

@@ -1,0 +1,284 @@
+/* gimp2.c — the GIMP 2.10 front end (GimpPlugInInfo API, GTK 2 dialog).
+ *
+ * PDB, for each filter in filters.c:
+ *   (run-mode image drawable model method codes layer preset iterations seed
+ *    [factor])  ->  (new-image new-layer)
+ * factor only for super-resolution.  The result is a new layer above the
+ * source in one undo group, or a new image (super-resolution, and
+ * colorizing a grayscale image).  The source is never written; until
+ * the engine has finished nothing in the image changes, so cancelling
+ * the progress (which ends this process) leaves the image as it was. */
+#include <libgimp/gimp.h>
+#include <libgimp/gimpui.h>
+#include <string.h>
+
+#include "filters.h"
+
+static void query(void);
+static void run(const gchar *name, gint nparams, const GimpParam *param, gint *nreturn_vals,
+                GimpParam **return_vals);
+
+const GimpPlugInInfo PLUG_IN_INFO = { NULL, NULL, query, run };
+
+MAIN()
+
+enum { FIXED_ARGS = 10 }; /* all but factor */
+
+static const GimpParamDef args[] = {
+    { GIMP_PDB_INT32, "run-mode", "The run mode { RUN-INTERACTIVE (0), RUN-NONINTERACTIVE (1) }" },
+    { GIMP_PDB_IMAGE, "image", "Input image" },
+    { GIMP_PDB_DRAWABLE, "drawable", "The layer to work on" },
+    { GIMP_PDB_STRING, "model", "Model file (.safetensors), or \"\" for the default face model" },
+    { GIMP_PDB_INT32, "method", "0: single code, 1: multi-code composition (mGANprior)" },
+    { GIMP_PDB_INT32, "codes", "Multi-code: number of codes (1-100)" },
+    { GIMP_PDB_INT32, "layer", "Multi-code: generator block to compose at, 0 = automatic" },
+    { GIMP_PDB_INT32, "preset", "Speed/quality: 0 fast, 1 balanced, 2 best" },
+    { GIMP_PDB_INT32, "iterations", "Optimiser steps, 0 = the preset's" },
+    { GIMP_PDB_INT32, "seed", "Seed of the random starts (same seed, same result)" },
+    { GIMP_PDB_INT32, "factor", "Enlargement factor (2-16); must divide the model size" },
+};
+
+static const GimpParamDef return_defs[] = {
+    { GIMP_PDB_IMAGE, "new-image", "The image holding the result (the input image, or a new one)" },
+    { GIMP_PDB_LAYER, "new-layer", "The layer holding the result" },
+};
+
+static void query(void)
+{
+    for (int i = 0; i < gpp_filter_count; i++) {
+        const gpp_filter *f = &gpp_filters[i];
+        const int n = FIXED_ARGS + (f->task == GP_TASK_SUPERRES);
+        gimp_install_procedure(f->procedure, f->blurb, f->help, "ganprior authors",
+                               "ganprior authors", "2026", f->menu_label, "RGB*, GRAY*",
+                               GIMP_PLUGIN, n, G_N_ELEMENTS(return_defs), args, return_defs);
+        gimp_plugin_menu_register(f->procedure, GPP_MENU_PATH);
+        gchar *icon = g_build_filename(GPP_ICONDIR, f->icon, NULL);
+        if (g_file_test(icon, G_FILE_TEST_EXISTS)) /* not yet, when run from the build */
+            gimp_plugin_icon_register(f->procedure, GIMP_ICON_TYPE_IMAGE_FILE,
+                                      (const guint8 *)icon);
+        g_free(icon);
+    }
+}
+
+/* ---- options: PDB arguments, last values, dialog ---------------------- */
+
+static gboolean options_from_params(const gpp_filter *f, gint nparams, const GimpParam *param,
+                                    gpp_options *o)
+{
+    if (nparams != FIXED_ARGS + (f->task == GP_TASK_SUPERRES))
+        return FALSE;
+    g_strlcpy(o->model, param[3].data.d_string ? param[3].data.d_string : "", sizeof o->model);
+    o->method = param[4].data.d_int32;
+    o->codes = param[5].data.d_int32;
+    o->layer = param[6].data.d_int32;
+    o->preset = param[7].data.d_int32;
+    o->iterations = param[8].data.d_int32;
+    o->seed = param[9].data.d_int32;
+    if (f->task == GP_TASK_SUPERRES)
+        o->factor = param[10].data.d_int32;
+    return o->method >= GP_METHOD_SINGLE && o->method <= GP_METHOD_MULTICODE && o->codes >= 1 &&
+           o->codes <= 100 && o->layer >= 0 && o->preset >= GPP_PRESET_FAST &&
+           o->preset <= GPP_PRESET_BEST && o->iterations >= 0 && o->factor >= 2 &&
+           o->factor <= 16;
+}
+
+static GtkWidget *spin(GtkWidget *table, int row, const char *label, int *value, int lo, int hi)
+{
+    GtkObject *adj = gtk_adjustment_new(*value, lo, hi, 1, 10, 0);
+    GtkWidget *button = gtk_spin_button_new(GTK_ADJUSTMENT(adj), 1, 0);
+    g_signal_connect(adj, "value-changed", G_CALLBACK(gimp_int_adjustment_update), value);
+    gimp_table_attach_aligned(GTK_TABLE(table), 0, row, label, 0.0, 0.5, button, 1, TRUE);
+    return button;
+}
+
+static void combo(GtkWidget *table, int row, const char *label, int *value, GtkWidget *box)
+{
+    gimp_int_combo_box_connect(GIMP_INT_COMBO_BOX(box), *value,
+                               G_CALLBACK(gimp_int_combo_box_get_active), value);
+    gimp_table_attach_aligned(GTK_TABLE(table), 0, row, label, 0.0, 0.5, box, 1, TRUE);
+}
+
+static void on_model_chosen(GtkFileChooser *chooser, gpp_options *o)
+{
+    gchar *path = gtk_file_chooser_get_filename(chooser);
+    g_strlcpy(o->model, path ? path : "", sizeof o->model);
+    g_free(path);
+}
+
+static GtkWidget *model_chooser(gpp_options *o)
+{
+    GtkWidget *button = gtk_file_chooser_button_new("Model file", GTK_FILE_CHOOSER_ACTION_OPEN);
+    GtkFileFilter *filter = gtk_file_filter_new();
+    gtk_file_filter_set_name(filter, "Models (*.safetensors)");
+    gtk_file_filter_add_pattern(filter, "*.safetensors");
+    gtk_file_chooser_add_filter(GTK_FILE_CHOOSER(button), filter);
+    if (o->model[0])
+        gtk_file_chooser_set_filename(GTK_FILE_CHOOSER(button), o->model);
+    g_signal_connect(button, "file-set", G_CALLBACK(on_model_chosen), o);
+    gtk_widget_set_tooltip_text(button, "Leave empty for the default face model");
+    return button;
+}
+
+static gboolean dialog(const gpp_filter *f, gpp_options *o)
+{
+    gimp_ui_init("ganprior", FALSE);
+    GtkWidget *dlg = gimp_dialog_new(f->blurb, "ganprior", NULL, 0, gimp_standard_help_func,
+                                     f->procedure, "_Cancel", GTK_RESPONSE_CANCEL, "_OK",
+                                     GTK_RESPONSE_OK, NULL);
+    GtkWidget *table = gtk_table_new(8, 2, FALSE);
+    gtk_table_set_col_spacings(GTK_TABLE(table), 6);
+    gtk_table_set_row_spacings(GTK_TABLE(table), 4);
+    gtk_container_set_border_width(GTK_CONTAINER(table), 12);
+    gtk_box_pack_start(GTK_BOX(gtk_dialog_get_content_area(GTK_DIALOG(dlg))), table, TRUE,
+                       TRUE, 0);
+    int row = 0;
+    gimp_table_attach_aligned(GTK_TABLE(table), 0, row++, "_Model:", 0.0, 0.5,
+                              model_chooser(o), 1, TRUE);
+    combo(table, row++, "M_ethod:", &o->method,
+          gimp_int_combo_box_new("Single code", GP_METHOD_SINGLE, "Multi-code (mGANprior)",
+                                 GP_METHOD_MULTICODE, NULL));
+    spin(table, row++, "_Codes:", &o->codes, 1, 100);
+    spin(table, row++, "Compose at _layer (0 = auto):", &o->layer, 0, 64);
+    combo(table, row++, "_Quality:", &o->preset,
+          gimp_int_combo_box_new("Fast", GPP_PRESET_FAST, "Balanced", GPP_PRESET_BALANCED,
+                                 "Best", GPP_PRESET_BEST, NULL));
+    spin(table, row++, "_Iterations (0 = preset):", &o->iterations, 0, 100000);
+    spin(table, row++, "_Seed:", &o->seed, 0, G_MAXINT);
+    if (f->task == GP_TASK_SUPERRES)
+        spin(table, row++, "_Factor:", &o->factor, 2, 16);
+    gtk_widget_show_all(dlg);
+    const gboolean ok = gimp_dialog_run(GIMP_DIALOG(dlg)) == GTK_RESPONSE_OK;
+    gtk_widget_destroy(dlg);
+    return ok;
+}
+
+/* ---- running ---------------------------------------------------------- */
+
+static bool on_progress(void *user, int iteration, int total, float loss)
+{
+    (void)user;
+    (void)loss;
+    gimp_progress_update(total > 0 ? (double)iteration / total : 0.0);
+    return true;
+}
+
+/* Where the result goes: a new layer above the source, or a new image. */
+static gint32 place_result(gint32 image, gint32 drawable, const gpp_filter *f, GeglBuffer *result,
+                           gint32 *new_image)
+{
+    const GeglRectangle *r = gegl_buffer_get_extent(result);
+    const gboolean gray = gimp_image_base_type(image) == GIMP_GRAY;
+    const gboolean own_image = f->task == GP_TASK_SUPERRES || (f->task == GP_TASK_COLORIZE && gray);
+    gint32 target = image, layer;
+    if (own_image) {
+        target = gimp_image_new_with_precision(r->width, r->height,
+                                               gray && f->task != GP_TASK_COLORIZE ? GIMP_GRAY : GIMP_RGB,
+                                               gimp_image_get_precision(image));
+        gimp_image_undo_disable(target);
+    } else {
+        gimp_image_undo_group_start(image);
+    }
+    const gboolean gray_layer = gimp_image_base_type(target) == GIMP_GRAY;
+    layer = gimp_layer_new(target, f->result_name, r->width, r->height,
+                           gray_layer ? GIMP_GRAYA_IMAGE : GIMP_RGBA_IMAGE, 100.0,
+                           GIMP_LAYER_MODE_NORMAL);
+    if (own_image) {
+        gimp_image_insert_layer(target, layer, 0, 0);
+    } else {
+        gint ox, oy;
+        gimp_drawable_offsets(drawable, &ox, &oy);
+        gimp_layer_set_offsets(layer, ox + r->x, oy + r->y);
+        gimp_image_insert_layer(image, layer, gimp_item_get_parent(drawable),
+                                gimp_image_get_item_position(image, drawable));
+    }
+    GeglBuffer *dst = gimp_drawable_get_buffer(layer);
+    gegl_buffer_copy(result, r, GEGL_ABYSS_NONE, dst, GEGL_RECTANGLE(0, 0, r->width, r->height));
+    gegl_buffer_flush(dst);
+    g_object_unref(dst);
+    gimp_drawable_update(layer, 0, 0, r->width, r->height);
+    if (own_image)
+        gimp_image_undo_enable(target);
+    else
+        gimp_image_undo_group_end(image);
+    *new_image = target;
+    return layer;
+}
+
+static gp_status filter(const gpp_filter *f, const gpp_options *o, gint32 image, gint32 drawable,
+                        gpb_output *out, gp_error *err)
+{
+    if (gimp_image_base_type(image) == GIMP_INDEXED)
+        return gp_fail(err, GP_ERR_UNSUPPORTED,
+                       "Indexed images are not supported: convert the image with "
+                       "Image > Mode > RGB first.");
+    if (!gimp_item_is_layer(drawable))
+        return gp_fail(err, GP_ERR_ARGUMENT, "Select a layer (not a channel or a mask) first.");
+    gegl_init(NULL, NULL);
+    gpb_input in = { .layer = gimp_drawable_get_buffer(drawable) };
+    if (!gimp_selection_is_empty(image))
+        in.selection = gimp_drawable_get_buffer(gimp_image_get_selection(image));
+    gimp_drawable_offsets(drawable, &in.offset_x, &in.offset_y);
+    gimp_progress_init(f->blurb);
+    gp_status s = gpp_run(f, o, &in, on_progress, NULL, out, err);
+    gimp_progress_end();
+    g_object_unref(in.layer);
+    if (in.selection)
+        g_object_unref(in.selection);
+    return s;
+}
+
+static void run(const gchar *name, gint nparams, const GimpParam *param, gint *nreturn_vals,
+                GimpParam **return_vals)
+{
+    static GimpParam values[3];
+    const gpp_filter *f = gpp_filter_find(name);
+    *return_vals = values;
+    *nreturn_vals = 1;
+    values[0].type = GIMP_PDB_STATUS;
+    values[0].data.d_status = GIMP_PDB_CALLING_ERROR;
+    if (!f || nparams < 3)
+        return;
+    const GimpRunMode mode = param[0].data.d_int32;
+    gpp_options o;
+    gpp_options_default(&o);
+    if (mode == GIMP_RUN_NONINTERACTIVE) {
+        if (!options_from_params(f, nparams, param, &o))
+            return;
+    } else {
+        gimp_get_data(f->procedure, &o);
+        if (mode == GIMP_RUN_INTERACTIVE && !dialog(f, &o)) {
+            values[0].data.d_status = GIMP_PDB_CANCEL;
+            return;
+        }
+    }
+    gpb_output out;
+    gp_error err;
+    const gint32 image = param[1].data.d_image, drawable = param[2].data.d_drawable;
+    if (filter(f, &o, image, drawable, &out, &err) != GP_OK) {
+        static gchar message[sizeof err.message];
+        g_strlcpy(message, err.message, sizeof message);
+        if (mode == GIMP_RUN_INTERACTIVE)
+            gimp_message(message);
+        values[0].data.d_status = err.status == GP_ERR_CANCELLED ? GIMP_PDB_CANCEL
+                                                                 : GIMP_PDB_EXECUTION_ERROR;
+        values[1].type = GIMP_PDB_STRING;
+        values[1].data.d_string = message;
+        *nreturn_vals = 2;
+        return;
+    }
+    gint32 new_image;
+    const gint32 layer = place_result(image, drawable, f, out.buffer, &new_image);
+    g_object_unref(out.buffer);
+    if (mode == GIMP_RUN_INTERACTIVE) {
+        gimp_set_data(f->procedure, &o, sizeof o);
+        if (new_image != image)
+            gimp_display_new(new_image);
+        gimp_displays_flush();
+    }
+    values[0].data.d_status = GIMP_PDB_SUCCESS;
+    values[1].type = GIMP_PDB_IMAGE;
+    values[1].data.d_image = new_image;
+    values[2].type = GIMP_PDB_LAYER;
+    values[2].data.d_layer = layer;
+    *nreturn_vals = 3;
+}

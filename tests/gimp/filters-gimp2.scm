@@ -1,0 +1,43 @@
+; Script-Fu helpers for the headless GIMP 2.10 tests (tests/gimp/run-gimp2.sh).
+; Every -b runs in a fresh Script-Fu process, so each one loads this file.
+
+; Fast settings: multi-code, 8 codes, automatic layer, fast preset,
+; 150 iterations, seed 7.
+(define (gp-call proc image drawable model factor)
+  (if factor
+      (proc RUN-NONINTERACTIVE image drawable model 1 8 0 0 150 7 factor)
+      (proc RUN-NONINTERACTIVE image drawable model 1 8 0 0 150 7)))
+
+; Runs proc on IN (selecting SEL = (x y w h) first unless it is '()) and
+; saves the new layer to OUT and the source layer, afterwards, to SOURCE.
+(define (gp-run proc in out source model sel factor)
+  (let* ((image (car (gimp-file-load RUN-NONINTERACTIVE in in)))
+         (drawable (car (gimp-image-get-active-drawable image)))
+         (before (car (gimp-image-get-layers image))))
+    (if (pair? sel)
+        (gimp-image-select-rectangle image CHANNEL-OP-REPLACE
+                                     (car sel) (cadr sel) (caddr sel) (cadddr sel)))
+    (let* ((result (gp-call proc image drawable model factor))
+           (new-image (car result))
+           (layer (cadr result)))
+      (gimp-message (string-append
+                     "ganprior-test: " out
+                     " same-image=" (if (= new-image image) "yes" "no")
+                     " layers-before=" (number->string before)
+                     " layers-after=" (number->string (car (gimp-image-get-layers new-image)))
+                     " position=" (number->string (car (gimp-image-get-item-position new-image layer)))
+                     " source-position=" (number->string (car (gimp-image-get-item-position image drawable)))
+                     " name=" (car (gimp-item-get-name layer))))
+      (file-png-save-defaults RUN-NONINTERACTIVE new-image layer out out)
+      (file-png-save-defaults RUN-NONINTERACTIVE image drawable source source)
+      (if (not (= new-image image)) (gimp-image-delete new-image)))
+    (gimp-image-delete image)))
+
+; Runs proc where it must refuse; the refusal's message lands in the log.
+(define (gp-refuse proc in model sel)
+  (let* ((image (car (gimp-file-load RUN-NONINTERACTIVE in in)))
+         (drawable (car (gimp-image-get-active-drawable image))))
+    (if (pair? sel)
+        (gimp-image-select-rectangle image CHANNEL-OP-REPLACE
+                                     (car sel) (cadr sel) (caddr sel) (cadddr sel)))
+    (gp-call proc image drawable model #f)))

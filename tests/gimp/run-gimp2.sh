@@ -1,0 +1,42 @@
+#!/bin/bash
+# Headless end-to-end test of the four filters in GIMP 2.10 (Debian 12),
+# driven by Script-Fu: real held-out face in, results checked by
+# check_filters.py.  Usage: run-gimp2.sh PLUGIN MODEL
+# Exit 77 (skip) without gimp-console-2.10, the model or the shared faces.
+set -uo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+plugin=$1 model=$2
+faces=${GANPRIOR_SHARED:-$HERE/../../../shared}/data/faces128/test-000.tar
+command -v gimp-console-2.10 > /dev/null || { echo "skip: no gimp-console-2.10"; exit 77; }
+[ -f "$model" ] || { echo "skip: no model $model"; exit 77; }
+[ -f "$faces" ] || { echo "skip: no $faces"; exit 77; }
+
+T=$(mktemp -d)
+export HOME=$T/home XDG_CONFIG_HOME=$T/config XDG_CACHE_HOME=$T/cache XDG_DATA_HOME=$T/data
+unset DISPLAY WAYLAND_DISPLAY
+GIMPDIR=$XDG_CONFIG_HOME/GIMP/2.10
+# A pre-made GIMP dir skips GIMP's user install, which would create gradients/.
+mkdir -p "$HOME" "$GIMPDIR/plug-ins/ganprior" "$GIMPDIR/gradients"
+install -m 755 "$plugin" "$GIMPDIR/plug-ins/ganprior/ganprior"
+/usr/bin/python3 "$HERE/make_inputs.py" "$faces" "$T" || exit 1
+
+L="(load \"$HERE/filters-gimp2.scm\")"
+run() { echo "(begin $L (gp-run plug-in-ganprior-$1 \"$T/$2\" \"$T/$1.png\" \"$T/$1-src.png\" \"$model\" '$3 $4))"; }
+refuse() { echo "(begin $L (gp-refuse plug-in-ganprior-$1 \"$T/$2\" \"$model\" '$3))"; }
+timeout 900 gimp-console-2.10 -i -d -f \
+  -b "$(run reconstruct face.png '()' '#f')" \
+  -b "$(run inpaint damaged.png "($(cat "$T/hole.txt"))" '#f')" \
+  -b "$(run colorize gray.png '()' '#f')" \
+  -b "$(run superres small.png '()' 4)" \
+  -b "$(refuse reconstruct indexed.png '()')" \
+  -b "$(refuse inpaint face.png '()')" \
+  -b '(gimp-quit 0)' > "$T/gimp.log" 2>&1
+rc=$?
+grep -E "ganprior|experienced|error" "$T/gimp.log"
+[ $rc = 0 ] || { echo "gimp-console-2.10 exited with $rc"; exit 1; }
+if /usr/bin/python3 "$HERE/check_filters.py" "$T" "$T/gimp.log"; then
+  [ -n "${GANPRIOR_KEEP:-}" ] && echo "artifacts in $T" || rm -rf "$T"
+else
+  echo "artifacts in $T"
+  exit 1
+fi
