@@ -115,6 +115,7 @@ static GtkWidget *model_chooser(gpp_options *o)
     if (o->model[0])
         gtk_file_chooser_set_filename(GTK_FILE_CHOOSER(button), o->model);
     g_signal_connect(button, "file-set", G_CALLBACK(on_model_chosen), o);
+    gtk_file_chooser_button_set_width_chars(GTK_FILE_CHOOSER_BUTTON(button), 28);
     gtk_widget_set_tooltip_text(button, "Leave empty for the default face model");
     return button;
 }
@@ -137,13 +138,13 @@ static gboolean dialog(const gpp_filter *f, gpp_options *o)
     combo(table, row++, "M_ethod:", &o->method,
           gimp_int_combo_box_new("Single code", GP_METHOD_SINGLE, "Multi-code (mGANprior)",
                                  GP_METHOD_MULTICODE, NULL));
-    spin(table, row++, "_Codes:", &o->codes, 1, 100);
-    spin(table, row++, "Compose at _layer (0 = auto):", &o->layer, 0, 64);
+    spin(table, row++, "C_odes:", &o->codes, 1, 100);
+    spin(table, row++, "Compose at la_yer (0 = auto):", &o->layer, 0, 64);
     combo(table, row++, "_Quality:", &o->preset,
           gimp_int_combo_box_new("Fast", GPP_PRESET_FAST, "Balanced", GPP_PRESET_BALANCED,
                                  "Best", GPP_PRESET_BEST, NULL));
     spin(table, row++, "_Iterations (0 = preset):", &o->iterations, 0, 100000);
-    spin(table, row++, "_Seed:", &o->seed, 0, G_MAXINT);
+    spin(table, row++, "See_d:", &o->seed, 0, G_MAXINT);
     if (f->task == GP_TASK_SUPERRES)
         spin(table, row++, "_Factor:", &o->factor, 2, 16);
     gtk_widget_show_all(dlg);

@@ -69,9 +69,9 @@ static void add_arguments(GimpProcedure *p, const gpp_filter *f)
                                     "multicode", GP_METHOD_MULTICODE, "Multi-code (mGANprior)",
                                     NULL, NULL),
         o.method == GP_METHOD_SINGLE ? "single" : "multicode", G_PARAM_READWRITE);
-    gimp_procedure_add_int_argument(p, "codes", "_Codes", "Multi-code: number of codes", 1, 100,
+    gimp_procedure_add_int_argument(p, "codes", "C_odes", "Multi-code: number of codes", 1, 100,
                                     o.codes, G_PARAM_READWRITE);
-    gimp_procedure_add_int_argument(p, "layer", "Compose at _layer",
+    gimp_procedure_add_int_argument(p, "layer", "Compose at la_yer",
                                     "Multi-code: generator block to compose at, 0 = automatic",
                                     0, 64, o.layer, G_PARAM_READWRITE);
     gimp_procedure_add_choice_argument(
@@ -83,7 +83,7 @@ static void add_arguments(GimpProcedure *p, const gpp_filter *f)
     gimp_procedure_add_int_argument(p, "iterations", "_Iterations",
                                     "Optimiser steps, 0 = the preset's", 0, 100000, 0,
                                     G_PARAM_READWRITE);
-    gimp_procedure_add_int_argument(p, "seed", "_Seed",
+    gimp_procedure_add_int_argument(p, "seed", "See_d",
                                     "Seed of the random starts (same seed, same result)", 0,
                                     G_MAXINT, o.seed, G_PARAM_READWRITE);
     if (f->task == GP_TASK_SUPERRES)
