@@ -99,3 +99,13 @@ gp_status gpp_run(const gpp_filter *f, const gpp_options *o, const gpb_input *in
     gp_model_free(m);
     return s;
 }
+
+bool gpp_result_in_new_image(const gpp_filter *f, bool gray_image)
+{
+    return f->task == GP_TASK_SUPERRES || (f->task == GP_TASK_COLORIZE && gray_image);
+}
+
+bool gpp_result_is_gray(const gpp_filter *f, bool gray_image)
+{
+    return gray_image && f->task != GP_TASK_COLORIZE;
+}

@@ -50,4 +50,15 @@ void gpp_options_to_params(const gpp_options *o, gp_task task, gp_invert_params 
 gp_status gpp_run(const gpp_filter *f, const gpp_options *o, const gpb_input *in,
                   gp_progress_fn progress, void *user, gpb_output *out, gp_error *err);
 
+/* Where a filter's result goes on an image of this kind: a new image
+ * (super-resolution: another size; colorizing a gray image: colours it
+ * cannot hold) or a new layer above the source; and whether that new
+ * image is gray. */
+bool gpp_result_in_new_image(const gpp_filter *f, bool gray_image);
+bool gpp_result_is_gray(const gpp_filter *f, bool gray_image);
+
+/* A gp_progress_fn showing progress in GIMP's bar (progress.c); user
+ * points to an int starting at -1. */
+bool gpp_progress(void *user, int iteration, int total, float loss);
+
 #endif

@@ -155,25 +155,17 @@ static gboolean dialog(const gpp_filter *f, gpp_options *o)
 
 /* ---- running ---------------------------------------------------------- */
 
-static bool on_progress(void *user, int iteration, int total, float loss)
-{
-    (void)user;
-    (void)loss;
-    gimp_progress_update(total > 0 ? (double)iteration / total : 0.0);
-    return true;
-}
-
 /* Where the result goes: a new layer above the source, or a new image. */
 static gint32 place_result(gint32 image, gint32 drawable, const gpp_filter *f, GeglBuffer *result,
                            gint32 *new_image)
 {
     const GeglRectangle *r = gegl_buffer_get_extent(result);
     const gboolean gray = gimp_image_base_type(image) == GIMP_GRAY;
-    const gboolean own_image = f->task == GP_TASK_SUPERRES || (f->task == GP_TASK_COLORIZE && gray);
+    const gboolean own_image = gpp_result_in_new_image(f, gray);
     gint32 target = image, layer;
     if (own_image) {
         target = gimp_image_new_with_precision(r->width, r->height,
-                                               gray && f->task != GP_TASK_COLORIZE ? GIMP_GRAY : GIMP_RGB,
+                                               gpp_result_is_gray(f, gray) ? GIMP_GRAY : GIMP_RGB,
                                                gimp_image_get_precision(image));
         gimp_image_undo_disable(target);
     } else {
@@ -220,7 +212,8 @@ static gp_status filter(const gpp_filter *f, const gpp_options *o, gint32 image,
         in.selection = gimp_drawable_get_buffer(gimp_image_get_selection(image));
     gimp_drawable_offsets(drawable, &in.offset_x, &in.offset_y);
     gimp_progress_init(f->blurb);
-    gp_status s = gpp_run(f, o, &in, on_progress, NULL, out, err);
+    int shown = -1;
+    gp_status s = gpp_run(f, o, &in, gpp_progress, &shown, out, err);
     gimp_progress_end();
     g_object_unref(in.layer);
     if (in.selection)

@@ -154,25 +154,17 @@ static gboolean dialog(GimpProcedure *procedure, GimpProcedureConfig *config,
 
 /* ---- running ------------------------------------------------------------ */
 
-static bool on_progress(void *user, int iteration, int total, float loss)
-{
-    (void)user;
-    (void)loss;
-    gimp_progress_update(total > 0 ? (double)iteration / total : 0.0);
-    return true;
-}
-
 /* Where the result goes: a new layer above the source, or a new image. */
 static GimpLayer *place_result(GimpImage *image, GimpDrawable *drawable, const gpp_filter *f,
                                GeglBuffer *result, GimpImage **new_image)
 {
     const GeglRectangle *r = gegl_buffer_get_extent(result);
     const gboolean gray = gimp_image_get_base_type(image) == GIMP_GRAY;
-    const gboolean own_image = f->task == GP_TASK_SUPERRES || (f->task == GP_TASK_COLORIZE && gray);
+    const gboolean own_image = gpp_result_in_new_image(f, gray);
     GimpImage *target = image;
     if (own_image) {
         target = gimp_image_new_with_precision(
-            r->width, r->height, gray && f->task != GP_TASK_COLORIZE ? GIMP_GRAY : GIMP_RGB,
+            r->width, r->height, gpp_result_is_gray(f, gray) ? GIMP_GRAY : GIMP_RGB,
             gimp_image_get_precision(image));
         gimp_image_undo_disable(target);
     } else {
@@ -222,7 +214,8 @@ static gp_status filter(const gpp_filter *f, const gpp_options *o, GimpImage *im
         in.selection = gimp_drawable_get_buffer(GIMP_DRAWABLE(gimp_image_get_selection(image)));
     gimp_drawable_get_offsets(drawable, &in.offset_x, &in.offset_y);
     gimp_progress_init(f->blurb);
-    gp_status s = gpp_run(f, o, &in, on_progress, NULL, out, err);
+    int shown = -1;
+    gp_status s = gpp_run(f, o, &in, gpp_progress, &shown, out, err);
     gimp_progress_end();
     g_object_unref(in.layer);
     if (in.selection)
