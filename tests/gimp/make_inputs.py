@@ -4,7 +4,8 @@
 From one held-out face of ../shared/data/faces128/test-000.tar (never a
 training face): face.png (the 128x128 original), damaged.png (a white
 block over the face: the hole the inpainting test selects), gray.png (its
-Rec. 601 luma as RGB: what colorize gets), small.png (reduced 4x by 4x4
+Rec. 601 luma as RGB: what colorize gets) and gray1.png (the same as a
+one-channel picture, which GIMP opens as a grayscale image), small.png (reduced 4x by 4x4
 block means: what super-resolve gets) and indexed.png (a palette image
 the filters must refuse).  Also hole.txt: the block as "x y w h".
 """
@@ -37,7 +38,9 @@ def main():
     damaged[y:y + h, x:x + w] = 255
     save(damaged, "damaged.png")
     luma = face.astype(np.float64) @ np.array([0.299, 0.587, 0.114])
-    save(np.repeat(np.round(luma).astype(np.uint8)[..., None], 3, axis=2), "gray.png")
+    gray = np.round(luma).astype(np.uint8)
+    save(np.repeat(gray[..., None], 3, axis=2), "gray.png")
+    save(gray, "gray1.png")  # one channel: GIMP opens it as a grayscale image
     small = face.astype(np.float64).reshape(32, 4, 32, 4, 3).mean(axis=(1, 3))
     save(np.round(small).astype(np.uint8), "small.png")
     Image.fromarray(face).quantize(64).save(os.path.join(out_dir, "indexed.png"))

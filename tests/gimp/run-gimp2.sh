@@ -21,12 +21,17 @@ install -m 755 "$plugin" "$GIMPDIR/plug-ins/ganprior/ganprior"
 /usr/bin/python3 "$HERE/make_inputs.py" "$faces" "$T" || exit 1
 
 L="(load \"$HERE/filters-gimp2.scm\")"
-run() { echo "(begin $L (gp-run plug-in-ganprior-$1 \"$T/$2\" \"$T/$1.png\" \"$T/$1-src.png\" \"$model\" '$3 $4))"; }
+# run FILTER INPUT SELECTION FACTOR [NAME]: results go to NAME.png, NAME-src.png
+run() {
+  local name=${5:-$1}
+  echo "(begin $L (gp-run plug-in-ganprior-$1 \"$T/$2\" \"$T/$name.png\" \"$T/$name-src.png\" \"$model\" '$3 $4))"
+}
 refuse() { echo "(begin $L (gp-refuse plug-in-ganprior-$1 \"$T/$2\" \"$model\" '$3))"; }
 timeout 900 gimp-console-2.10 -i -d -f \
   -b "$(run reconstruct face.png '()' '#f')" \
   -b "$(run inpaint damaged.png "($(cat "$T/hole.txt"))" '#f')" \
   -b "$(run colorize gray.png '()' '#f')" \
+  -b "$(run colorize gray1.png '()' '#f' colorize-gray)" \
   -b "$(run superres small.png '()' 4)" \
   -b "$(refuse reconstruct indexed.png '()')" \
   -b "$(refuse inpaint face.png '()')" \

@@ -47,6 +47,7 @@ in_chroot HOME="$t/home" XDG_CONFIG_HOME="$t/config" XDG_CACHE_HOME="$t/cache" \
   -b "$py; gp_run('reconstruct', '$t/face.png', '$t/reconstruct.png', '$t/reconstruct-src.png', $m)" \
   -b "$py; gp_run('inpaint', '$t/damaged.png', '$t/inpaint.png', '$t/inpaint-src.png', $m, ($hole))" \
   -b "$py; gp_run('colorize', '$t/gray.png', '$t/colorize.png', '$t/colorize-src.png', $m)" \
+  -b "$py; gp_run('colorize', '$t/gray1.png', '$t/colorize-gray.png', '$t/colorize-gray-src.png', $m)" \
   -b "$py; gp_run('superres', '$t/small.png', '$t/superres.png', '$t/superres-src.png', $m, None, 4)" \
   -b "$py; gp_refuse('reconstruct', '$t/indexed.png', $m)" \
   -b "$py; gp_refuse('inpaint', '$t/face.png', $m)" \
