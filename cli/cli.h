@@ -34,11 +34,23 @@ gp_status cli_open_model(const char *name, char *path, size_t size, gp_model **o
 /* The --model option every subcommand has; *model holds its default. */
 arg_opt cli_model_option(const char **model);
 
+/* cancel.c: Ctrl-C as cancel.  After cli_catch_sigint() the first
+ * Ctrl-C sets the flag cli_interrupted() reads; cli_progress is a
+ * gp_progress_fn drawing the progress bar `bar` (a progress *) that
+ * returns false once interrupted. */
+void cli_catch_sigint(void);
+bool cli_interrupted(void);
+bool cli_progress(void *bar, int iteration, int total, float loss);
+
 /* Subcommands: argv[0] is the subcommand's name; each returns the
  * process exit status. */
 int cmd_info(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 /* reconstruct, inpaint, colorize and superres: the task is argv[0]. */
 int cmd_invert(int argc, char **argv);
+/* subspaces: learn a model's channel subspaces; swap: exchange one
+ * subspace between two pictures. */
+int cmd_subspaces(int argc, char **argv);
+int cmd_swap(int argc, char **argv);
 
 #endif

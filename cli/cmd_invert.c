@@ -14,7 +14,6 @@
 
 #include <limits.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,15 +45,17 @@ static const task_def tasks[] = {
 static const arg_choice methods[] = {
     { "single", GP_METHOD_SINGLE },
     { "multicode", GP_METHOD_MULTICODE },
+    { "subspace", GP_METHOD_SUBSPACE },
     { NULL, 0 },
 };
 
 typedef struct invert_job {
     const task_def *def;
-    const char *model, *input, *mask_path, *output;
+    const char *model, *input, *mask_path, *output, *subspaces;
     int method; /* a gp_method, as the choice parser stores it */
     gp_invert_params p;
     gp_model *m;
+    gp_subspaces *sub; /* --subspaces, loaded */
     gp_image picture, mask, target, out;
     gp_invert_report report;
 } invert_job;
@@ -95,13 +96,22 @@ static int task_options(invert_job *j, arg_opt *opts)
                            .value = &j->output, .required = true, .metavar = "OUT.png",
                            .help = "where to write the result (8-bit RGB PNG, model size)" };
     opts[n++] = (arg_opt){ .name = "method", .kind = ARG_CHOICE, .value = &j->method,
-                           .choices = methods, .help = "one code, or several composed" };
+                           .choices = methods,
+                           .help = "one code, several composed, or codes per channel subspace "
+                                   "(needs 'ganprior subspaces' first)" };
     opts[n++] = (arg_opt){ .name = "codes", .kind = ARG_INT, .value = &j->p.codes, .min = 1,
                            .max = 1024, .metavar = "N", .help = "multicode: number of codes" };
     opts[n++] = (arg_opt){ .name = "layer", .kind = ARG_INT, .value = &j->p.split_block,
                            .min = 1, .max = 64, .metavar = "L",
-                           .help = "multicode: compose at this block (see 'ganprior info')",
+                           .help = "multicode: compose at this block (see 'ganprior info'); subspace: "
+                                   "the block the subspaces were learnt at",
                            .default_text = "default: chosen for the model" };
+    opts[n++] = (arg_opt){ .name = "per-subspace", .kind = ARG_INT,
+                           .value = &j->p.codes_per_subspace, .min = 1, .max = 64,
+                           .metavar = "P", .help = "subspace: codes per subspace" };
+    opts[n++] = (arg_opt){ .name = "subspaces", .kind = ARG_STRING, .value = &j->subspaces,
+                           .metavar = "FILE", .help = "subspace: the file 'ganprior subspaces' wrote",
+                           .default_text = "default: MODEL.subspaces.safetensors next to the model" };
     opts[n++] = (arg_opt){ .name = "iterations", .kind = ARG_INT, .value = &j->p.iterations,
                            .min = 1, .max = 1000000, .metavar = "N",
                            .help = "maximum optimiser steps" };
@@ -123,7 +133,7 @@ static int task_options(invert_job *j, arg_opt *opts)
 
 static arg_result parse(invert_job *j, int argc, char **argv)
 {
-    arg_opt opts[16]; /* task_options fills at most 14 */
+    arg_opt opts[20]; /* task_options fills at most 16 */
     const arg_command cmd = { .name = j->def->name, .synopsis = j->def->synopsis,
                               .summary = j->def->summary, .opts = opts,
                               .nopts = task_options(j, opts) };
@@ -138,7 +148,7 @@ static int check_against_model(const invert_job *j)
     const gp_model_info *in = gp_model_get_info(j->m);
     const arg_command cmd = { .name = j->def->name };
     /* Without --layer, split_block is the engine's "automatic" (< 1). */
-    if (j->p.method == GP_METHOD_MULTICODE && j->p.split_block >= in->blocks)
+    if (j->p.method != GP_METHOD_SINGLE && j->p.split_block >= in->blocks)
         return args_usage_error(&cmd, "--layer %d is not a split point of %s (1..%d)",
                                 j->p.split_block, in->name, in->blocks - 1);
     const int f = j->p.superres_factor;
@@ -193,43 +203,17 @@ static gp_status make_target(invert_job *j, gp_error *err)
 
 /* ---- running the engine, with progress and Ctrl-C ------------------- */
 
-static volatile sig_atomic_t interrupted;
-
-static void on_sigint(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
-
-/* The first Ctrl-C asks the engine to stop at its next callback; the
- * handler then resets, so a second one ends the process at once. */
-static void catch_sigint(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
-    sa.sa_flags = SA_RESETHAND;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-}
-
-static bool on_progress(void *user, int iteration, int total, float loss)
-{
-    progress_update(user, iteration, total, loss);
-    return !interrupted;
-}
-
 static gp_status run_engine(invert_job *j, gp_error *err)
 {
     progress bar;
     progress_start(&bar, j->def->name);
-    j->p.progress = on_progress;
+    j->p.progress = cli_progress;
     j->p.progress_user = &bar;
     gp_status s = gp_invert(j->m, &j->p, &j->target, j->mask_path ? &j->mask : NULL, &j->out,
                             &j->report, err);
     progress_finish(&bar);
     /* A Ctrl-C after the last callback still means the user wants out. */
-    if (interrupted && (s == GP_OK || s == GP_ERR_CANCELLED)) {
+    if (cli_interrupted() && (s == GP_OK || s == GP_ERR_CANCELLED)) {
         gp_image_release(&j->out);
         s = cli_fail(err, GP_ERR_CANCELLED, "cancelled; %s not written", j->output);
     }
@@ -314,6 +298,7 @@ static void job_free(invert_job *j)
     gp_image_release(&j->mask);
     gp_image_release(&j->target);
     gp_image_release(&j->out);
+    gp_subspaces_free(j->sub);
     gp_model_free(j->m);
 }
 
@@ -323,7 +308,7 @@ static int run(invert_job *j)
 {
     gp_error err = { 0 };
     char path[PATH_MAX];
-    catch_sigint();
+    cli_catch_sigint();
     gp_status s = read_inputs(j, &err);
     if (s == GP_OK)
         s = cli_png_check_writable(j->output, &err);
@@ -335,6 +320,9 @@ static int run(invert_job *j)
     if (usage)
         return usage;
     s = make_target(j, &err);
+    if (s == GP_OK && j->subspaces && j->p.method == GP_METHOD_SUBSPACE &&
+        (s = gp_subspaces_load(j->m, j->subspaces, &j->sub, &err)) == GP_OK)
+        j->p.subspaces = j->sub;
     if (s == GP_OK)
         s = run_engine(j, &err);
     if (s == GP_OK)

@@ -17,6 +17,8 @@ static const command commands[] = {
     { "inpaint", cmd_invert, "fill the holes of a picture (white in a mask)" },
     { "colorize", cmd_invert, "colour a gray picture" },
     { "superres", cmd_invert, "enlarge a small picture to the model's size" },
+    { "subspaces", cmd_subspaces, "learn a model's channel subspaces (for --method subspace)" },
+    { "swap", cmd_swap, "exchange one channel subspace between two pictures" },
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 

@@ -1,4 +1,6 @@
-/* compose.c — multi-code feature composition and its gradient. */
+/* compose.c — multi-code feature composition (mGANprior, Gu et al., CVPR
+ * 2020) and its masked, per-subspace form (PmSFC, Li et al., AAAI 2021),
+ * with their gradients. */
 #include "compose.h"
 
 #include <stdlib.h>
@@ -46,11 +48,27 @@ void gp_composer_free(gp_composer *k)
     free(k->z);
     free(k->dz);
     free(k->alpha);
+    free(k->mask);
     free(k->dalpha);
     free(k->dfeat);
     free(k->df);
     memset(k, 0, sizeof *k);
 }
+
+bool gp_composer_mask_subspaces(gp_composer *k, const int *labels, int subspaces, int per)
+{
+    if (k->n != subspaces * per + 1 || !(k->mask = malloc((size_t)k->n * k->c * sizeof(float))))
+        return false;
+    for (int t = 0; t < k->n; t++)
+        for (int c = 0; c < k->c; c++) {
+            bool feeds = t == k->n - 1 || labels[c] == t / per;
+            k->mask[t * k->c + c] = feeds ? 1.0f : 0.0f;
+            k->alpha[t * k->c + c] = feeds ? 1.0f / (float)(per + 1) : 0.0f;
+        }
+    return true;
+}
+
+static float mask_at(const gp_composer *k, int i) { return k->mask ? k->mask[i] : 1.0f; }
 
 /* The N features at the split: G1's output, or the codes themselves. */
 static const float *features(gp_composer *k)
@@ -72,6 +90,8 @@ const float *gp_composer_forward(gp_composer *k)
             const float a = k->alpha[n * k->c + c];
             const float *src = feat + ((size_t)n * k->c + c) * hw;
             float *dst = f + (size_t)c * hw;
+            if (mask_at(k, n * k->c + c) == 0.0f)
+                continue;
             for (size_t i = 0; i < hw; i++)
                 dst[i] += a * src[i];
         }
@@ -89,6 +109,11 @@ void gp_composer_backward(gp_composer *k, const float *dx)
             const float *src = feat + ((size_t)n * k->c + c) * hw, *g = k->df + (size_t)c * hw;
             float *d = k->dfeat + ((size_t)n * k->c + c) * hw;
             double s = 0.0;
+            if (mask_at(k, n * k->c + c) == 0.0f) { /* code n does not feed channel c */
+                memset(d, 0, hw * sizeof(float));
+                k->dalpha[n * k->c + c] = 0.0f;
+                continue;
+            }
             for (size_t i = 0; i < hw; i++) {
                 s += (double)g[i] * src[i];
                 d[i] = a * g[i];

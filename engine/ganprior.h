@@ -109,6 +109,10 @@ void gp_model_free(gp_model *m);
 const gp_model_info *gp_model_get_info(const gp_model *m);
 /* Channels of the feature at the start of block `block`, or -1. */
 int gp_model_block_channels(const gp_model *m, int block);
+/* The split block used when none is given (split_block -1): the last
+ * block whose input is at most 1/8 of the output width (16x16 features
+ * of a 128 model, 32x32 of a 256 one: mGANprior's l = 8). */
+int gp_model_default_block(const gp_model *m);
 
 /* Draws a latent from the model's distribution with this seed and
  * renders it into out (allocated here; release with gp_image_release). */
@@ -127,7 +131,10 @@ typedef enum gp_task {
 typedef enum gp_method {
     GP_METHOD_SINGLE,     /* one code, the whole generator */
     GP_METHOD_MULTICODE,  /* mGANprior: N codes composed at a split */
+    GP_METHOD_SUBSPACE,   /* PmSFC: codes per channel subspace + a base code */
 } gp_method;
+
+typedef struct gp_subspaces gp_subspaces; /* see "channel subspaces" below */
 
 /* Called once per random start (iteration 0) and once per iteration
  * (1..total; fewer when the loss plateaus).  Return false to cancel: the
@@ -142,7 +149,16 @@ typedef struct gp_invert_params {
     int codes;            /* multicode: number of codes N */
     int split_block;      /* multicode: compose at the start of this block;
                              -1 picks the block whose input is 1/8 of the
-                             output width (16x16 for a 128 model) */
+                             output width (16x16 for a 128 model).
+                             subspace: -1 or the subspaces' own block */
+    int codes_per_subspace; /* subspace: codes P per subspace; the run
+                             has K*P + 1 codes (the last is the base) */
+    bool subspace_weights; /* subspace: learn per-channel weights (alpha)
+                             within each subspace, as the paper describes;
+                             false keeps the plain masked average */
+    const gp_subspaces *subspaces; /* subspace: the channel groups, or NULL
+                             to load the model's sidecar file
+                             (gp_subspaces_path) */
     int iterations;       /* maximum Adam steps */
     float learning_rate;  /* initial Adam step; cosine-decayed to 5% */
     float perceptual_weight; /* weight of the SqueezeNet feature loss */
@@ -177,6 +193,84 @@ typedef struct gp_invert_report {
 gp_status gp_invert(gp_model *m, const gp_invert_params *p,
                     const gp_image *target, const gp_image *mask,
                     gp_image *out, gp_invert_report *report, gp_error *err);
+
+/* ---- channel subspaces (PmSFC) ---------------------------------------
+ *
+ * Prior Multi-Subspace Feature Composition (Li et al., AAAI 2021): the
+ * channels of the feature at a split are grouped into K subspaces by
+ * learning a self-expressive coefficient matrix C (each channel rebuilt
+ * from the others, F ≈ C·F, zero diagonal) on generator samples and
+ * clustering the affinity |C| + |C|ᵀ spectrally.  GP_METHOD_SUBSPACE then
+ * gives each subspace its own P codes, composed through the channel
+ * masks on top of a base code; gp_subspace_swap exchanges one subspace
+ * between two inverted images. */
+
+typedef enum gp_sparsity {
+    GP_SPARSITY_L1,  /* S(C) = mean|C| */
+    GP_SPARSITY_L2,  /* S(C) = mean(C^2) */
+} gp_sparsity;
+
+typedef struct gp_subspace_params {
+    int split_block;       /* 1..blocks-1, or -1: gp_invert's automatic one */
+    int subspaces;         /* K, 1..channels at the split */
+    int steps;             /* Adam steps on C */
+    int batch;             /* latents drawn per step */
+    float learning_rate;   /* initial Adam step, cosine-decayed to 5% */
+    float output_weight;   /* weight of the G2(F) vs G2(C·F) term */
+    gp_sparsity sparsity;
+    float sparsity_weight; /* weight of S(C) */
+    float keep;            /* affinity: per channel, its largest |C| entries
+                              up to this fraction of the row's L1 mass */
+    uint64_t seed;
+    gp_progress_fn progress; /* once per step; false cancels */
+    void *progress_user;
+} gp_subspace_params;
+
+/* Fills p with the measured defaults (see bench/results/subspace.md). */
+void gp_subspace_params_default(gp_subspace_params *p);
+
+typedef struct gp_subspaces_info {
+    const char *model;    /* name of the model they belong to */
+    int split_block;
+    int channels;         /* at the split */
+    int subspaces;        /* K */
+    const int *labels;    /* [channels]: each channel's subspace, 0..K-1 */
+    /* How the coefficient matrix was learnt (0 when unknown): */
+    int steps;
+    float feature_loss;   /* mean((F - C·F)^2) at the end */
+    float feature_energy; /* mean(F^2), for scale */
+    float output_loss;    /* mean((G2(F) - G2(C·F))^2) at the end */
+    double seconds;
+} gp_subspaces_info;
+
+/* Learns the subspaces of m as p says; *out is freed with
+ * gp_subspaces_free.  Deterministic for a seed on one build. */
+gp_status gp_subspaces_learn(gp_model *m, const gp_subspace_params *p,
+                             gp_subspaces **out, gp_error *err);
+/* Writes a sidecar safetensors file (models/README.md, "Subspaces"),
+ * atomically. */
+gp_status gp_subspaces_save(const gp_subspaces *s, const char *path,
+                            gp_error *err);
+/* Reads a sidecar file and checks it belongs to m (model name, block,
+ * channel count, labels in range). */
+gp_status gp_subspaces_load(const gp_model *m, const char *path,
+                            gp_subspaces **out, gp_error *err);
+/* The sidecar's conventional place: the model file's path with
+ * ".safetensors" replaced by ".subspaces.safetensors". */
+gp_status gp_subspaces_path(const gp_model *m, char *buf, size_t size,
+                            gp_error *err);
+const gp_subspaces_info *gp_subspaces_get_info(const gp_subspaces *s);
+void gp_subspaces_free(gp_subspaces *s);
+
+/* Inverts a and b with p (method GP_METHOD_SUBSPACE, any task; mask as
+ * for gp_invert, used for both), then exchanges the features of one
+ * subspace (0..K-1) between the two composed features at the split and
+ * renders both: *out_a is a with b's subspace, *out_b the reverse.
+ * Progress reports both inversions in turn. */
+gp_status gp_subspace_swap(gp_model *m, const gp_invert_params *p,
+                           const gp_image *a, const gp_image *b,
+                           const gp_image *mask, int subspace,
+                           gp_image *out_a, gp_image *out_b, gp_error *err);
 
 /* Where models are looked for when a name (not a path) is given:
  * $GANPRIOR_MODEL_PATH, then $XDG_DATA_HOME/ganprior/models, then the

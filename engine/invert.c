@@ -7,7 +7,16 @@
  * importances), the step cosine-decayed to 5%, stopped early when the
  * best loss stalls.  Before Adam, K random starts are scored on the
  * pixel term alone and the best kept (DGP-style best-of-K).
+ *
+ * Methods: one code through the whole generator; mGANprior's N codes
+ * composed at a split (Gu et al., CVPR 2020); PmSFC's codes per channel
+ * subspace plus a base code (Li et al., AAAI 2021), the same composer
+ * with channel masks (compose.h).  PmSFC's released script also fits
+ * the base code alone to the image (a second G2 pass per step); that
+ * term is not implemented here (see bench/results/subspace.md).
  */
+#include "invert.h"
+
 #include "adam.h"
 #include "compose.h"
 #include "degrade.h"
@@ -24,6 +33,8 @@ typedef struct run {
     gp_model *m;
     const gp_invert_params *p;
     gp_composer k;
+    const gp_subspaces *sub; /* subspace method: p's, or owned_sub */
+    gp_subspaces *owned_sub;
     gp_degrade deg;
     gp_perceptual *perc;
     size_t npix;        /* floats in x = G(z) */
@@ -32,6 +43,7 @@ typedef struct run {
     float *target;      /* D(y) in the model's range */
     float *xd, *gxd, *gx;
     float *best;        /* best image so far */
+    float *best_feat;   /* its composed feature at the split, if wanted */
     float pix_norm;     /* 1 / number of compared values */
 } run;
 
@@ -40,20 +52,6 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* The last block whose input is at most 1/8 of the output width: the
- * 16x16 features of a 128 model, 32x32 of a 256 one (mGANprior l=8). */
-static int auto_split(const gp_model *m)
-{
-    int best = 1;
-    for (int b = 1; b < m->net->nblocks; b++) {
-        gp_shape s;
-        if (gp_net_shape_at(m->net, gp_net_block_layer(m->net, b), 1, &s) && s.h > 1 &&
-            s.w * 8 <= m->info.width)
-            best = b;
-    }
-    return best;
 }
 
 static gp_status check_args(const gp_model *m, const gp_invert_params *p, const gp_image *y,
@@ -67,13 +65,15 @@ static gp_status check_args(const gp_model *m, const gp_invert_params *p, const 
     if (!(p->learning_rate > 0.0f) || !(p->perceptual_weight >= 0.0f) || p->restarts < 0 ||
         p->restarts > 10000 || p->plateau_window < 0)
         return gp_fail(err, GP_ERR_ARGUMENT, "learning rate must be > 0, perceptual weight >= 0, restarts 0..10000");
-    if (p->method == GP_METHOD_MULTICODE) {
-        if (p->codes < 1 || p->codes > 1024)
-            return gp_fail(err, GP_ERR_ARGUMENT, "codes must be 1..1024 (got %d)", p->codes);
-        if (p->split_block != -1 && (p->split_block < 1 || p->split_block >= mi->blocks))
-            return gp_fail(err, GP_ERR_ARGUMENT, "split layer must be 1..%d for this model (got %d)",
-                           mi->blocks - 1, p->split_block);
-    } else if (p->method != GP_METHOD_SINGLE) {
+    if (p->method == GP_METHOD_MULTICODE && (p->codes < 1 || p->codes > 1024))
+        return gp_fail(err, GP_ERR_ARGUMENT, "codes must be 1..1024 (got %d)", p->codes);
+    if (p->method == GP_METHOD_SUBSPACE && (p->codes_per_subspace < 1 || p->codes_per_subspace > 64))
+        return gp_fail(err, GP_ERR_ARGUMENT, "codes per subspace must be 1..64 (got %d)", p->codes_per_subspace);
+    if (p->method != GP_METHOD_SINGLE && p->split_block != -1 &&
+        (p->split_block < 1 || p->split_block >= mi->blocks))
+        return gp_fail(err, GP_ERR_ARGUMENT, "split layer must be 1..%d for this model (got %d)",
+                       mi->blocks - 1, p->split_block);
+    if (p->method > GP_METHOD_SUBSPACE) {
         return gp_fail(err, GP_ERR_UNSUPPORTED, "unknown inversion method %d", (int)p->method);
     }
     int w = mi->width, h = mi->height;
@@ -250,7 +250,11 @@ static bool plateaued(const gp_invert_params *p, const float *history, int it)
 static gp_status optimise(run *r, gp_invert_report *rep, gp_error *err)
 {
     const gp_invert_params *p = r->p;
-    bool multi = p->method == GP_METHOD_MULTICODE;
+    bool multi = p->method == GP_METHOD_MULTICODE ||
+                 (p->method == GP_METHOD_SUBSPACE && p->subspace_weights);
+    /* Alpha's step scales with its starting value (1/N, or 1/(P+1)). */
+    float alpha_scale = p->method == GP_METHOD_SUBSPACE ? 1.0f / (float)(p->codes_per_subspace + 1)
+                                                        : 1.0f / (float)r->k.n;
     size_t codes = (size_t)r->k.n * r->k.latent, alphas = (size_t)r->k.n * r->k.c;
     gp_adam az, aa = { 0 };
     float *history = malloc((size_t)p->iterations * sizeof(float));
@@ -267,6 +271,8 @@ static gp_status optimise(run *r, gp_invert_report *rep, gp_error *err)
         if (loss < best) {
             best = loss;
             memcpy(r->best, gp_trace_output(r->k.g2), r->npix * sizeof(float));
+            if (r->best_feat)
+                memcpy(r->best_feat, gp_trace_input(r->k.g2), (size_t)r->k.c * r->k.hw * sizeof(float));
         }
         history[it++] = best;
         if (p->progress && !p->progress(p->progress_user, it, p->iterations, loss)) {
@@ -277,7 +283,7 @@ static gp_status optimise(run *r, gp_invert_report *rep, gp_error *err)
         float lr = schedule(p, it - 1);
         gp_adam_step(&az, r->k.z, r->k.dz, lr);
         if (multi)
-            gp_adam_step(&aa, r->k.alpha, r->k.dalpha, lr / (float)r->k.n);
+            gp_adam_step(&aa, r->k.alpha, r->k.dalpha, lr * alpha_scale);
         if (plateaued(p, history, it - 1))
             break;
     }
@@ -300,16 +306,64 @@ static void run_free(run *r)
     free(r->gxd);
     free(r->gx);
     free(r->best);
+    free(r->best_feat);
+    gp_subspaces_free(r->owned_sub);
 }
 
-static gp_status run_setup(run *r, const gp_image *y, const gp_image *mask, gp_error *err)
+/* The subspaces the method composes by: the caller's, or the sidecar
+ * file next to the model. */
+static gp_status setup_subspaces(run *r, gp_error *err)
+{
+    const gp_invert_params *p = r->p;
+    r->sub = p->subspaces;
+    if (!r->sub) {
+        char path[4096];
+        gp_error why;
+        gp_status s = gp_subspaces_path(r->m, path, sizeof path, err);
+        if (s != GP_OK)
+            return s;
+        s = gp_subspaces_load(r->m, path, &r->owned_sub, &why);
+        if (s != GP_OK)
+            return gp_fail(err, s, "the subspace method needs the model's subspaces: %s (learn them "
+                           "first: 'ganprior subspaces' or gp_subspaces_learn)", why.message);
+        r->sub = r->owned_sub;
+    }
+    const gp_subspaces_info *si = gp_subspaces_get_info(r->sub);
+    if (p->split_block != -1 && p->split_block != si->split_block)
+        return gp_fail(err, GP_ERR_ARGUMENT, "the subspaces were learnt at block %d, not %d",
+                       si->split_block, p->split_block);
+    if ((long)si->subspaces * p->codes_per_subspace + 1 > 1024)
+        return gp_fail(err, GP_ERR_ARGUMENT, "%d subspaces x %d codes is more than 1024 codes",
+                       si->subspaces, p->codes_per_subspace);
+    return GP_OK;
+}
+
+/* Split layer and number of codes for the method. */
+static void method_shape(const run *r, int *split, int *codes)
+{
+    const gp_invert_params *p = r->p;
+    *split = 0;
+    *codes = 1;
+    if (p->method == GP_METHOD_MULTICODE) {
+        *split = p->split_block > 0 ? p->split_block : gp_model_default_block(r->m);
+        *codes = p->codes;
+    } else if (p->method == GP_METHOD_SUBSPACE) {
+        const gp_subspaces_info *si = gp_subspaces_get_info(r->sub);
+        *split = si->split_block;
+        *codes = si->subspaces * p->codes_per_subspace + 1;
+    }
+    *split = *split ? gp_net_block_layer(r->m->net, *split) : 0;
+}
+
+static gp_status run_setup(run *r, const gp_image *y, const gp_image *mask, bool want_feat,
+                           gp_error *err)
 {
     const gp_invert_params *p = r->p;
     const gp_model_info *mi = &r->m->info;
     r->deg = (gp_degrade){ p->task, mi->height, mi->width, p->superres_factor, NULL };
     r->npix = (size_t)3 * mi->width * mi->height;
-    gp_status s = GP_OK;
-    if (p->task == GP_TASK_INPAINT)
+    gp_status s = p->method == GP_METHOD_SUBSPACE ? setup_subspaces(r, err) : GP_OK;
+    if (s == GP_OK && p->task == GP_TASK_INPAINT)
         s = setup_mask(r, mask, err);
     if (s == GP_OK)
         s = setup_target(r, y, err);
@@ -317,21 +371,27 @@ static gp_status run_setup(run *r, const gp_image *y, const gp_image *mask, gp_e
         return s;
     if (p->task != GP_TASK_INPAINT)
         r->pix_norm = 1.0f / (float)r->nd;
-    bool multi = p->method == GP_METHOD_MULTICODE;
-    int split = multi ? gp_net_block_layer(r->m->net, p->split_block > 0 ? p->split_block : auto_split(r->m)) : 0;
+    int split, codes;
+    method_shape(r, &split, &codes);
     r->xd = malloc(r->nd * sizeof(float));
     r->gxd = malloc(r->nd * sizeof(float));
     r->gx = malloc(r->npix * sizeof(float));
     r->best = malloc(r->npix * sizeof(float));
-    if (!r->xd || !r->gxd || !r->gx || !r->best ||
-        !gp_composer_init(&r->k, r->m->net, split, multi ? p->codes : 1))
+    if (!r->xd || !r->gxd || !r->gx || !r->best || !gp_composer_init(&r->k, r->m->net, split, codes) ||
+        (want_feat && !(r->best_feat = malloc((size_t)r->k.c * r->k.hw * sizeof(float)))))
         return gp_fail(err, GP_ERR_MEMORY, "out of memory setting up the inversion");
+    if (r->sub) {
+        const gp_subspaces_info *si = gp_subspaces_get_info(r->sub);
+        if (!gp_composer_mask_subspaces(&r->k, si->labels, si->subspaces, p->codes_per_subspace))
+            return gp_fail(err, GP_ERR_MEMORY, "out of memory for the subspace masks");
+    }
     setup_perceptual(r);
     return GP_OK;
 }
 
-gp_status gp_invert(gp_model *m, const gp_invert_params *p, const gp_image *target,
-                    const gp_image *mask, gp_image *out, gp_invert_report *report, gp_error *err)
+gp_status gp_invert_feature(gp_model *m, const gp_invert_params *p, const gp_image *target,
+                            const gp_image *mask, gp_image *out, float **feature,
+                            gp_invert_report *report, gp_error *err)
 {
     double t0 = now_seconds();
     if (!m || !p || !out)
@@ -341,7 +401,7 @@ gp_status gp_invert(gp_model *m, const gp_invert_params *p, const gp_image *targ
         return s;
     run r = { .m = m, .p = p };
     gp_invert_report rep = { 0 };
-    s = run_setup(&r, target, mask, err);
+    s = run_setup(&r, target, mask, feature != NULL, err);
     if (s == GP_OK) {
         gp_rng rng;
         gp_rng_seed(&rng, p->seed);
@@ -355,6 +415,10 @@ gp_status gp_invert(gp_model *m, const gp_invert_params *p, const gp_image *targ
     if (s == GP_OK) {
         gp_model_output_to_image(m, r.best, &result);
         *out = result;
+        if (feature) {
+            *feature = r.best_feat;
+            r.best_feat = NULL;
+        }
         rep.seconds = now_seconds() - t0;
         if (report)
             *report = rep;
@@ -362,4 +426,10 @@ gp_status gp_invert(gp_model *m, const gp_invert_params *p, const gp_image *targ
     }
     run_free(&r);
     return s;
+}
+
+gp_status gp_invert(gp_model *m, const gp_invert_params *p, const gp_image *target,
+                    const gp_image *mask, gp_image *out, gp_invert_report *report, gp_error *err)
+{
+    return gp_invert_feature(m, p, target, mask, out, NULL, report, err);
 }

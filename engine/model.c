@@ -130,6 +130,7 @@ gp_status gp_model_load(const char *path, gp_model **out, gp_error *err)
         m->name = dup_meta(st, "ganprior.name", "unnamed");
         m->licence = dup_meta(st, "ganprior.licence", "unknown");
         m->provenance = dup_meta(st, "ganprior.provenance", "unknown");
+        m->path = strdup(path);
         s = read_common(m, arch, path, err);
         if (s == GP_OK)
             s = build_net(m, st, arch, err);
@@ -157,6 +158,7 @@ void gp_model_free(gp_model *m)
     free(m->family);
     free(m->licence);
     free(m->provenance);
+    free(m->path);
     free(m);
 }
 
@@ -169,6 +171,18 @@ int gp_model_block_channels(const gp_model *m, int block)
         !gp_net_shape_at(m->net, gp_net_block_layer(m->net, block), 1, &s))
         return -1;
     return s.c;
+}
+
+int gp_model_default_block(const gp_model *m)
+{
+    int best = 1;
+    for (int b = 1; b < m->net->nblocks; b++) {
+        gp_shape s;
+        if (gp_net_shape_at(m->net, gp_net_block_layer(m->net, b), 1, &s) && s.h > 1 &&
+            s.w * 8 <= m->info.width)
+            best = b;
+    }
+    return best;
 }
 
 void gp_model_draw_latent(const gp_model *m, gp_rng *r, float *z)

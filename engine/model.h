@@ -10,7 +10,9 @@ struct gp_model {
     gp_net *net;
     gp_model_info info;
     char *name, *family, *licence, *provenance;
+    char *path; /* the file it was loaded from: sidecars sit next to it */
 };
+
 
 /* Draws one latent vector (info.latent_size floats). */
 void gp_model_draw_latent(const gp_model *m, gp_rng *r, float *z);

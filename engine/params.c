@@ -20,4 +20,21 @@ void gp_invert_params_default(gp_invert_params *p, gp_task task)
     p->plateau_tolerance = 1e-3f;
     p->plateau_window = 50;
     p->seed = 0;
+    p->codes_per_subspace = 4;
+    p->subspace_weights = true;
+}
+
+void gp_subspace_params_default(gp_subspace_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->split_block = -1;
+    p->subspaces = 8;
+    p->steps = 400;
+    p->batch = 8;
+    p->learning_rate = 0.01f;
+    p->output_weight = 1.0f;
+    p->sparsity = GP_SPARSITY_L1;
+    p->sparsity_weight = 1.0f;
+    p->keep = 0.2f;
+    p->seed = 0;
 }

@@ -157,8 +157,8 @@ def usage_cases(cmd, f):
         (base + ['--lr', 'nan'], 2, ["invalid value 'nan' for --lr"]),
         (base + ['--perceptual', '-1'], 2, ["invalid value '-1' for --perceptual"]),
         (base + ['--restarts', '1e9'], 2, ["invalid value '1e9' for --restarts"]),
-        (base + ['--method', 'subspace'], 2,
-         ["invalid value 'subspace' for --method", 'single|multicode']),
+        (base + ['--method', 'subspaces'], 2,
+         ["invalid value 'subspaces' for --method", 'single|multicode|subspace']),
         (base[2:], 2, ['missing required option --input']),
     ]
     if cmd == 'superres':

@@ -1,0 +1,248 @@
+/* test_subspace_invert.c — the PmSFC subspace method end to end on a
+ * small random PGGAN: subspaces learnt on it, then recovering a
+ * generated image for every task, the sidecar found next to the model,
+ * cancel, determinism, bad arguments, and swapping a subspace. */
+#include "check.h"
+#include "ganprior.h"
+#include "testmodel.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static double psnr(const float *a, const float *b, size_t n, size_t stride, const float *w)
+{
+    double se = 0.0, cnt = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double k = w ? w[i / stride] : 1.0;
+        se += k * (a[i] - b[i]) * (a[i] - b[i]);
+        cnt += k;
+    }
+    return 10.0 * log10(1.0 / (se / cnt + 1e-12));
+}
+
+static void gray(const gp_image *im, float *g)
+{
+    for (int i = 0; i < im->width * im->height; i++)
+        g[i] = 0.299f * im->data[3 * i] + 0.587f * im->data[3 * i + 1] + 0.114f * im->data[3 * i + 2];
+}
+
+static const gp_subspaces *subs;
+
+static gp_invert_params quick(gp_task task)
+{
+    gp_invert_params p;
+    gp_invert_params_default(&p, task);
+    p.method = GP_METHOD_SUBSPACE;
+    p.codes_per_subspace = 2;
+    p.iterations = 400;
+    p.perceptual_weight = 0.0f;
+    p.seed = 3;
+    p.subspaces = subs;
+    return p;
+}
+
+/* Runs p on target t (mask for inpaint); returns the iterations taken,
+ * or -1 on failure. */
+static double run(gp_model *m, const gp_invert_params *p, const gp_image *t, const gp_image *mask,
+                  gp_image *out)
+{
+    gp_error err;
+    gp_invert_report rep;
+    gp_status s = gp_invert(m, p, t, mask, out, &rep, &err);
+    CHECK(s == GP_OK, "task %d: %s", (int)p->task, err.message);
+    return s == GP_OK ? rep.iterations : -1;
+}
+
+static void test_tasks(gp_model *m, const gp_image *y)
+{
+    const int w = y->width, h = y->height;
+    const size_t n = (size_t)3 * w * h;
+    gp_image out = { 0 }, mask, g, small;
+    gp_invert_params p = quick(GP_TASK_RECONSTRUCT);
+    if (run(m, &p, y, NULL, &out) > 0) {
+        double q = psnr(out.data, y->data, n, 1, NULL);
+        printf("subspace recovers G(z*): %.1f dB\n", q);
+        CHECK(q >= 30.0, "subspace inversion of G(z*) reached only %.1f dB", q);
+    }
+    gp_image_release(&out);
+
+    gp_image_alloc(&mask, w, h, 1);
+    float *keep = malloc(sizeof(float) * w * h);
+    for (int i = 0; i < w * h; i++) {
+        int x = i % w, yy = i / w;
+        mask.data[i] = (x >= w / 4 && x < 3 * w / 4 && yy >= h / 4 && yy < 3 * h / 4) ? 1.0f : 0.0f;
+        keep[i] = 1.0f - mask.data[i];
+    }
+    p = quick(GP_TASK_INPAINT);
+    if (run(m, &p, y, &mask, &out) > 0) {
+        double q = psnr(out.data, y->data, n, 3, keep);
+        printf("inpaint: %.1f dB on known pixels\n", q);
+        CHECK(q >= 28.0, "inpaint matched the known pixels to only %.1f dB", q);
+    }
+    gp_image_release(&out);
+
+    gp_image_alloc(&g, w, h, 1);
+    gray(y, g.data);
+    p = quick(GP_TASK_COLORIZE);
+    if (run(m, &p, &g, NULL, &out) > 0) {
+        float *go = malloc(sizeof(float) * w * h);
+        gray(&out, go);
+        double q = psnr(go, g.data, (size_t)w * h, 1, NULL);
+        printf("colorize: luminance %.1f dB\n", q);
+        CHECK(q >= 30.0, "colorize matched luminance to only %.1f dB", q);
+        free(go);
+    }
+    gp_image_release(&out);
+
+    const int f = 4;
+    gp_image_alloc(&small, w / f, h / f, 3);
+    for (int i = 0; i < (w / f) * (h / f) * 3; i++) {
+        int c = i % 3, x = (i / 3) % (w / f), yy = i / 3 / (w / f);
+        float s = 0.0f;
+        for (int k = 0; k < f * f; k++)
+            s += y->data[3 * ((yy * f + k / f) * w + x * f + k % f) + c];
+        small.data[i] = s / (f * f);
+    }
+    p = quick(GP_TASK_SUPERRES);
+    p.superres_factor = f;
+    if (run(m, &p, &small, NULL, &out) > 0) {
+        double q = psnr(out.data, y->data, n, 1, NULL);
+        printf("superres x%d: %.1f dB against the original\n", f, q);
+        CHECK(q >= 20.0, "super-resolution reached only %.1f dB", q);
+    }
+    gp_image_release(&out);
+    gp_image_release(&mask);
+    gp_image_release(&g);
+    gp_image_release(&small);
+    free(keep);
+}
+
+static bool cancel_at_5(void *user, int it, int total, float loss)
+{
+    (void)total;
+    (void)loss;
+    *(int *)user = it;
+    return it < 5;
+}
+
+static void test_cancel_and_determinism(gp_model *m, const gp_image *y)
+{
+    gp_invert_params p = quick(GP_TASK_RECONSTRUCT);
+    p.iterations = 40;
+    int seen = 0;
+    p.progress = cancel_at_5;
+    p.progress_user = &seen;
+    float sentinel = 42.0f;
+    gp_image out = { 1, 1, 3, &sentinel };
+    gp_error err;
+    CHECK(gp_invert(m, &p, y, NULL, &out, NULL, &err) == GP_ERR_CANCELLED && seen == 5,
+          "cancel: status %d at iteration %d", err.status, seen);
+    CHECK(out.data == &sentinel && sentinel == 42.0f, "cancel touched the output image");
+    p.progress = NULL;
+    gp_image a = { 0 }, b = { 0 }, c = { 0 };
+    CHECK(gp_invert(m, &p, y, NULL, &a, NULL, &err) == GP_OK, "run a: %s", err.message);
+    p.subspaces = NULL; /* the sidecar next to the model: the same subspaces */
+    CHECK(gp_invert(m, &p, y, NULL, &b, NULL, &err) == GP_OK, "run b (sidecar): %s", err.message);
+    if (a.data && b.data)
+        CHECK(!memcmp(a.data, b.data, sizeof(float) * 3 * a.width * a.height),
+              "two runs with the same seed (and the sidecar) differ");
+    p.seed = 4;
+    CHECK(gp_invert(m, &p, y, NULL, &c, NULL, &err) == GP_OK, "run c: %s", err.message);
+    if (a.data && c.data)
+        CHECK(memcmp(a.data, c.data, sizeof(float) * 3 * a.width * a.height), "another seed, same result");
+    gp_image_release(&a);
+    gp_image_release(&b);
+    gp_image_release(&c);
+}
+
+static void expect_error(gp_model *m, const gp_invert_params *p, const gp_image *y, gp_status want,
+                         const char *needle)
+{
+    gp_image out = { 0 };
+    gp_error err = { 0 };
+    gp_status s = gp_invert(m, p, y, NULL, &out, NULL, &err);
+    CHECK(s == want && strstr(err.message, needle), "status %d, message '%s' (wanted '%s')", s,
+          err.message, needle);
+    CHECK(out.data == NULL, "an error wrote an output");
+}
+
+static void test_bad_args(gp_model *m, const gp_image *y, const char *sidecar)
+{
+    gp_invert_params p = quick(GP_TASK_RECONSTRUCT);
+    p.codes_per_subspace = 0;
+    expect_error(m, &p, y, GP_ERR_ARGUMENT, "codes per subspace");
+    p = quick(GP_TASK_RECONSTRUCT);
+    p.split_block = gp_subspaces_get_info(subs)->split_block + 1;
+    expect_error(m, &p, y, GP_ERR_ARGUMENT, "subspaces were learnt at block");
+    p = quick(GP_TASK_RECONSTRUCT);
+    p.subspaces = NULL;
+    remove(sidecar);
+    expect_error(m, &p, y, GP_ERR_IO, "needs the model's subspaces");
+}
+
+static void test_swap(gp_model *m, const gp_image *y, const gp_image *y2)
+{
+    gp_invert_params p = quick(GP_TASK_RECONSTRUCT);
+    p.iterations = 150;
+    gp_image a = { 0 }, b = { 0 }, ra = { 0 }, same_a = { 0 }, same_b = { 0 };
+    gp_error err;
+    const size_t n = (size_t)3 * y->width * y->height;
+    CHECK(gp_subspace_swap(m, &p, y, y2, NULL, 1, &a, &b, &err) == GP_OK, "swap: %s", err.message);
+    CHECK(gp_invert(m, &p, y, NULL, &ra, NULL, &err) == GP_OK, "invert: %s", err.message);
+    /* Swapping an image with itself exchanges equal features: a no-op. */
+    CHECK(gp_subspace_swap(m, &p, y, y, NULL, 1, &same_a, &same_b, &err) == GP_OK, "self swap: %s", err.message);
+    if (a.data && ra.data && same_a.data && same_b.data) {
+        double qa = psnr(a.data, ra.data, n, 1, NULL), qs = psnr(same_a.data, ra.data, n, 1, NULL);
+        printf("swap: A with B's subspace 1 is %.1f dB from A's inversion; self-swap %.1f dB\n", qa, qs);
+        CHECK(qa < 60.0, "swapping changed nothing (%.1f dB)", qa);
+        CHECK(qs > 60.0 && !memcmp(same_a.data, same_b.data, n * sizeof(float)), "self-swap is not the inversion (%.1f dB)", qs);
+    }
+    CHECK(gp_subspace_swap(m, &p, y, y2, NULL, 99, &a, &b, &err) == GP_ERR_ARGUMENT &&
+          strstr(err.message, "subspace must be"), "subspace 99: %s", err.message);
+    p.method = GP_METHOD_MULTICODE;
+    CHECK(gp_subspace_swap(m, &p, y, y2, NULL, 0, &a, &b, &err) == GP_ERR_ARGUMENT, "multicode swap accepted");
+    gp_image_release(&a);
+    gp_image_release(&b);
+    gp_image_release(&ra);
+    gp_image_release(&same_a);
+    gp_image_release(&same_b);
+}
+
+int main(void)
+{
+    char path[512], sidecar[512];
+    snprintf(path, sizeof path, "%s/pggan32.safetensors", testmodel_tmpdir());
+    const int channels[4] = { 64, 64, 32, 16 };
+    CHECK(testmodel_write_pggan(path, 32, 64, channels, 11), "cannot write the test model");
+    gp_model *m = NULL;
+    gp_error err;
+    CHECK(gp_model_load(path, &m, &err) == GP_OK, "load: %s", err.message);
+    if (!m)
+        return CHECK_DONE();
+    gp_subspace_params sp;
+    gp_subspace_params_default(&sp);
+    sp.subspaces = 4;
+    sp.steps = 150;
+    gp_subspaces *s = NULL;
+    CHECK(gp_subspaces_learn(m, &sp, &s, &err) == GP_OK, "learn: %s", err.message);
+    CHECK(gp_subspaces_path(m, sidecar, sizeof sidecar, &err) == GP_OK &&
+          gp_subspaces_save(s, sidecar, &err) == GP_OK, "save: %s", err.message);
+    subs = s;
+    gp_image y = { 0 }, y2 = { 0 };
+    CHECK(gp_model_sample(m, 7, &y, &err) == GP_OK && gp_model_sample(m, 8, &y2, &err) == GP_OK,
+          "sample: %s", err.message);
+    if (s && y.data && y2.data) {
+        test_tasks(m, &y);
+        test_cancel_and_determinism(m, &y);
+        test_swap(m, &y, &y2);
+        test_bad_args(m, &y, sidecar);
+    }
+    gp_image_release(&y);
+    gp_image_release(&y2);
+    gp_subspaces_free(s);
+    gp_model_free(m);
+    remove(path);
+    remove(sidecar);
+    return CHECK_DONE();
+}
