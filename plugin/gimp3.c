@@ -2,7 +2,7 @@
  *
  * PDB, for each filter in filters.c: an image procedure on one layer with
  * the arguments model (file, none = default model), method (choice
- * "single" | "multicode"), codes, layer, preset (choice "fast" |
+ * "single" | "multicode" | "subspace"), codes, layer, preset (choice "fast" |
  * "balanced" | "best"), iterations, seed and, for super-resolution,
  * factor; it returns new-image and new-layer.  The result is a new layer
  * above the source in one undo group, or a new image (super-resolution,
@@ -67,8 +67,10 @@ static void add_arguments(GimpProcedure *p, const gpp_filter *f)
         p, "method", "M_ethod", "How latent codes are searched",
         gimp_choice_new_with_values("single", GP_METHOD_SINGLE, "Single code", NULL,
                                     "multicode", GP_METHOD_MULTICODE, "Multi-code (mGANprior)",
-                                    NULL, NULL),
-        o.method == GP_METHOD_SINGLE ? "single" : "multicode", G_PARAM_READWRITE);
+                                    NULL, "subspace", GP_METHOD_SUBSPACE,
+                                    "Subspaces (PmSFC)",
+                                    "Needs the model's subspace file (ganprior subspaces)", NULL),
+        "multicode", G_PARAM_READWRITE);
     gimp_procedure_add_int_argument(p, "codes", "C_odes", "Multi-code: number of codes", 1, 100,
                                     o.codes, G_PARAM_READWRITE);
     gimp_procedure_add_int_argument(p, "layer", "Compose at la_yer",

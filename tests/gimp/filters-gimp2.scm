@@ -1,12 +1,14 @@
 ; Script-Fu helpers for the headless GIMP 2.10 tests (tests/gimp/run-gimp2.sh).
 ; Every -b runs in a fresh Script-Fu process, so each one loads this file.
 
-; Fast settings: multi-code, 8 codes, automatic layer, fast preset,
-; 150 iterations, seed 7.
+; Fast settings: multi-code (or gp-method, which a batch command may set!
+; to 2 for subspaces), 8 codes, automatic layer, fast preset, 150
+; iterations, seed 7.
+(define gp-method 1)
 (define (gp-call proc image drawable model factor)
   (if factor
-      (proc RUN-NONINTERACTIVE image drawable model 1 8 0 0 150 7 factor)
-      (proc RUN-NONINTERACTIVE image drawable model 1 8 0 0 150 7)))
+      (proc RUN-NONINTERACTIVE image drawable model gp-method 8 0 0 150 7 factor)
+      (proc RUN-NONINTERACTIVE image drawable model gp-method 8 0 0 150 7)))
 
 ; Runs proc on IN (selecting SEL = (x y w h) first unless it is '()) and
 ; saves the new layer to OUT and the source layer, afterwards, to SOURCE.

@@ -1,14 +1,15 @@
 #!/bin/bash
 # Headless end-to-end test of the four filters in GIMP 2.10 (Debian 12),
 # driven by Script-Fu: real held-out face in, results checked by
-# check_filters.py.  Usage: run-gimp2.sh PLUGIN MODEL
+# check_filters.py.  Usage: run-gimp2.sh PLUGIN MODEL CLI
+# (the ganprior command learns the model's subspaces for the PmSFC run)
 # Exit 77 (skip) without gimp-console-2.10, the model or the shared faces.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-plugin=$1 model=$2
+plugin=$1 model_file=$2 cli=$3
 faces=${GANPRIOR_SHARED:-$HERE/../../../shared}/data/faces128/test-000.tar
 command -v gimp-console-2.10 > /dev/null || { echo "skip: no gimp-console-2.10"; exit 77; }
-[ -f "$model" ] || { echo "skip: no model $model"; exit 77; }
+[ -f "$model_file" ] || { echo "skip: no model $model_file"; exit 77; }
 [ -f "$faces" ] || { echo "skip: no $faces"; exit 77; }
 
 T=$(mktemp -d)
@@ -19,6 +20,9 @@ GIMPDIR=$XDG_CONFIG_HOME/GIMP/2.10
 mkdir -p "$HOME" "$GIMPDIR/plug-ins/ganprior" "$GIMPDIR/gradients"
 install -m 755 "$plugin" "$GIMPDIR/plug-ins/ganprior/ganprior"
 /usr/bin/python3 "$HERE/make_inputs.py" "$faces" "$T" || exit 1
+model=$T/model.safetensors
+cp "$model_file" "$model"
+"$cli" subspaces --model "$model" > /dev/null || exit 1
 
 L="(load \"$HERE/filters-gimp2.scm\")"
 # run FILTER INPUT SELECTION FACTOR [NAME]: results go to NAME.png, NAME-src.png
@@ -33,6 +37,7 @@ timeout 900 gimp-console-2.10 -i -d -f \
   -b "$(run colorize gray.png '()' '#f')" \
   -b "$(run colorize gray1.png '()' '#f' colorize-gray)" \
   -b "$(run superres small.png '()' 4)" \
+  -b "$(run reconstruct face.png '()' '#f' reconstruct-subspace | sed 's/(gp-run/(set! gp-method 2) (gp-run/')" \
   -b "$(refuse reconstruct indexed.png '()')" \
   -b "$(refuse inpaint face.png '()')" \
   -b '(gimp-quit 0)' > "$T/gimp.log" 2>&1

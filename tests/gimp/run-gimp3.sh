@@ -3,12 +3,13 @@
 # Debian 13 chroot ($GANPRIOR_TRIXIE, default /var/cache/ganprior/trixie,
 # built by trixie-chroot.sh when missing).  The plug-in is built there for
 # GIMP 3 from a copy of this tree, driven by Python-Fu, and its results
-# judged by check_filters.py like GIMP 2.10's.  Usage: run-gimp3.sh MODEL
+# judged by check_filters.py like GIMP 2.10's.  Usage: run-gimp3.sh MODEL CLI
+# (the host's ganprior command learns the model's subspaces for the PmSFC run)
 # Exit 77 (skip) without the model, the shared faces, or (not root) the chroot.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$HERE/../.." && pwd)
-model=$1
+model=$1 cli=$2
 chr=${GANPRIOR_TRIXIE:-/var/cache/ganprior/trixie}
 faces=${GANPRIOR_SHARED:-$src/../shared}/data/faces128/test-000.tar
 [ -f "$model" ] || { echo "skip: no model $model"; exit 77; }
@@ -34,6 +35,7 @@ t=${T#"$chr"}  # the same folder, seen from inside
 mkdir -p "$T/home" "$T/config/GIMP/3.0/plug-ins/ganprior"
 cp "$chr/build-gimp3/plugin/ganprior" "$T/config/GIMP/3.0/plug-ins/ganprior/"
 cp "$model" "$T/model.safetensors"
+"$cli" subspaces --model "$T/model.safetensors" > /dev/null || exit 1
 cp "$HERE/filters_gimp3.py" "$T/"
 /usr/bin/python3 "$HERE/make_inputs.py" "$faces" "$T" || exit 1
 
@@ -49,6 +51,7 @@ in_chroot HOME="$t/home" XDG_CONFIG_HOME="$t/config" XDG_CACHE_HOME="$t/cache" \
   -b "$py; gp_run('colorize', '$t/gray.png', '$t/colorize.png', '$t/colorize-src.png', $m)" \
   -b "$py; gp_run('colorize', '$t/gray1.png', '$t/colorize-gray.png', '$t/colorize-gray-src.png', $m)" \
   -b "$py; gp_run('superres', '$t/small.png', '$t/superres.png', '$t/superres-src.png', $m, None, 4)" \
+  -b "$py; gp_run('reconstruct', '$t/face.png', '$t/reconstruct-subspace.png', '$t/reconstruct-subspace-src.png', $m, method='subspace')" \
   -b "$py; gp_refuse('reconstruct', '$t/indexed.png', $m)" \
   -b "$py; gp_refuse('inpaint', '$t/face.png', $m)" \
   --quit > "$T/gimp.log" 2>&1
