@@ -213,14 +213,7 @@ static gp_status filter(const gpp_filter *f, const gpp_options *o, gint32 image,
     if (!gimp_selection_is_empty(image))
         in.selection = gimp_drawable_get_buffer(gimp_image_get_selection(image));
     gimp_drawable_offsets(drawable, &in.offset_x, &in.offset_y);
-    gimp_progress_init(f->blurb);
-    int shown = -1;
-    gp_status s = gpp_run(f, o, &in, gpp_progress, &shown, out, err);
-    gimp_progress_end();
-    g_object_unref(in.layer);
-    if (in.selection)
-        g_object_unref(in.selection);
-    return s;
+    return gpp_run_with_progress(f, o, &in, out, err);
 }
 
 static void run(const gchar *name, gint nparams, const GimpParam *param, gint *nreturn_vals,
