@@ -35,6 +35,8 @@ static const char *choice_list(const arg_choice *c)
 
 static const char *metavar(const arg_opt *o)
 {
+    if (o->kind == ARG_FLAG)
+        return "";
     return o->kind == ARG_CHOICE ? choice_list(o->choices) : o->metavar;
 }
 
@@ -107,6 +109,7 @@ static bool set_value(const arg_command *cmd, const arg_opt *o, const char *s)
     case ARG_FLOAT: return parse_float(cmd, o, s);
     case ARG_U64: return parse_u64(cmd, o, s);
     case ARG_CHOICE: return parse_choice(cmd, o, s);
+    case ARG_FLAG: break; /* args_parse sets flags; they take no value */
     }
     return false;
 }
@@ -132,6 +135,7 @@ static void default_text(const arg_opt *o, char *buf, size_t size)
             if (c->value == *(int *)o->value)
                 snprintf(buf, size, " (default: %s)", c->name);
         break;
+    case ARG_FLAG: break;
     }
 }
 
@@ -242,9 +246,13 @@ arg_result args_parse(const arg_command *cmd, int argc, char **argv)
             args_usage_error(cmd, "unknown option '%s'", a);
             return ARGS_USAGE;
         }
-        if (!value && !(value = take_value(cmd, o, argc, argv, &i)))
+        if (o->kind == ARG_FLAG && value) {
+            args_usage_error(cmd, "option --%s takes no value", o->name);
             return ARGS_USAGE;
-        if (!set_value(cmd, o, value))
+        }
+        if (o->kind == ARG_FLAG)
+            *(bool *)o->value = true;
+        else if ((!value && !(value = take_value(cmd, o, argc, argv, &i))) || !set_value(cmd, o, value))
             return ARGS_USAGE;
         seen[o - cmd->opts] = true;
     }

@@ -3,7 +3,7 @@
  * Each subcommand declares its options once, in an array of arg_opt;
  * the same table drives parsing, range checks and the --help text, so
  * the two never disagree.  Accepted forms: `--name VALUE`,
- * `--name=VALUE`, `-x VALUE`.  Anything else
+ * `--name=VALUE`, `-x VALUE`, and a flag alone (`--name`).  Anything else
  * (an unknown option, a missing value, a number that does not parse
  * or is out of range, a positional argument, a missing required
  * option) is a usage error: one line naming the problem, then a hint
@@ -20,6 +20,7 @@ typedef enum arg_kind {
     ARG_FLOAT,  /* value: float *, range [min, max] */
     ARG_U64,    /* value: uint64_t *, any non-negative integer */
     ARG_CHOICE, /* value: int *, one of choices[].name */
+    ARG_FLAG,   /* value: bool *, set to true; takes no value */
 } arg_kind;
 
 /* One accepted word of an ARG_CHOICE option; arrays end with name NULL. */

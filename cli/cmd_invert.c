@@ -4,8 +4,8 @@
  * (resized to the model size, or to model size / factor for superres;
  * the mask thresholded), runs gp_invert with a progress bar and Ctrl-C
  * as cancel, writes the generator's model-size image, and prints one
- * JSON line: method, task, iterations, seconds, loss and the PSNR of
- * the result against the target in the task's own terms.
+ * JSON line: method, task, iterations, tune_steps, seconds, loss and
+ * the PSNR of the result against the target in the task's own terms.
  */
 #include "cli.h"
 #include "png_io.h"
@@ -128,12 +128,24 @@ static int task_options(invert_job *j, arg_opt *opts)
     opts[n++] = (arg_opt){ .name = "restarts", .kind = ARG_INT, .value = &j->p.restarts,
                            .min = 0, .max = 10000, .metavar = "K",
                            .help = "extra random starts scored, the best one optimised" };
+    opts[n++] = (arg_opt){ .name = "tune", .kind = ARG_INT, .value = &j->p.tune_steps, .min = 0,
+                           .max = 1000000, .metavar = "N",
+                           .help = "then tune the generator's weights N steps on the same loss "
+                                   "(PTI; the model file is never changed)" };
+    opts[n++] = (arg_opt){ .name = "tune-all", .kind = ARG_FLAG, .value = &j->p.tune_all,
+                           .help = "tune every layer, not only those after the split" };
+    opts[n++] = (arg_opt){ .name = "tune-lr", .kind = ARG_FLOAT, .value = &j->p.tune_learning_rate,
+                           .min = 1e-7, .max = 1, .metavar = "X",
+                           .help = "initial tuning step, relative to each weight tensor's scale" };
+    opts[n++] = (arg_opt){ .name = "tune-locality", .kind = ARG_FLOAT,
+                           .value = &j->p.tune_locality_weight, .min = 0, .max = 1000, .metavar = "W",
+                           .help = "weight of keeping nearby codes' images as they were" };
     return n;
 }
 
 static arg_result parse(invert_job *j, int argc, char **argv)
 {
-    arg_opt opts[20]; /* task_options fills at most 16 */
+    arg_opt opts[24]; /* task_options fills at most 20 */
     const arg_command cmd = { .name = j->def->name, .synopsis = j->def->synopsis,
                               .summary = j->def->summary, .opts = opts,
                               .nopts = task_options(j, opts) };
@@ -281,8 +293,8 @@ static void print_number(const char *key, double v, const char *fmt)
 
 static void print_report(const invert_job *j)
 {
-    printf("{\"method\":\"%s\",\"task\":\"%s\",\"iterations\":%d", method_name(j->method),
-           j->def->name, j->report.iterations);
+    printf("{\"method\":\"%s\",\"task\":\"%s\",\"iterations\":%d,\"tune_steps\":%d",
+           method_name(j->method), j->def->name, j->report.iterations, j->report.tune_steps);
     print_number("seconds", j->report.seconds, "%.3f");
     print_number("loss", j->report.loss, "%.6g");
     print_number("psnr", task_psnr(j), "%.3f");

@@ -35,3 +35,9 @@ void gp_adam_step(gp_adam *a, float *x, const float *g, float lr)
         x[i] -= step * a->m[i] / (sqrtf(a->v[i]) + a->eps * sqrtf(c2));
     }
 }
+
+float gp_adam_cosine_lr(float lr, int it, int total)
+{
+    double t = (double)it / (double)total;
+    return lr * (float)(0.05 + 0.95 * 0.5 * (1.0 + cos(3.141592653589793 * t)));
+}

@@ -137,9 +137,12 @@ typedef enum gp_method {
 typedef struct gp_subspaces gp_subspaces; /* see "channel subspaces" below */
 
 /* Called once per random start (iteration 0) and once per iteration
- * (1..total; fewer when the loss plateaus).  Return false to cancel: the
- * inversion then stops, frees what it made and returns
- * GP_ERR_CANCELLED without touching the output image. */
+ * (1..total; fewer when the loss plateaus).  total is iterations +
+ * tune_steps: generator tuning reports iterations + 1 .. total, so a
+ * search that plateaued early jumps to iterations.  Return false to
+ * cancel: the inversion then stops, frees what it made (the model's
+ * weights restored) and returns GP_ERR_CANCELLED without touching the
+ * output image. */
 typedef bool (*gp_progress_fn)(void *user, int iteration, int total,
                                float loss);
 
@@ -168,6 +171,21 @@ typedef struct gp_invert_params {
     float plateau_tolerance; /* stop when the loss improves less than this
                                 fraction over plateau_window iterations */
     int plateau_window;   /* 0: never stop early */
+    /* Generator tuning (PTI, Roich et al. 2021): after the code search,
+     * the generator's weights are fine-tuned for tune_steps Adam steps on
+     * the same task loss, the found codes held fixed as the pivot, while
+     * a locality term keeps the outputs of codes near the pivot where the
+     * untuned generator put them.  The tuned weights live only for the
+     * call: the model comes back bit for bit as it was. */
+    int tune_steps;       /* 0: no tuning */
+    bool tune_all;        /* tune every layer; false: only those after the
+                             split (G2; the whole net for single-code) */
+    float tune_learning_rate; /* initial Adam step relative to each weight
+                             tensor's RMS; cosine-decayed to 5% */
+    float tune_locality_weight; /* weight of the locality term, >= 0 */
+    float tune_locality_radius; /* (0, 1]: the nearby codes are the pivot
+                             moved this fraction of the way towards
+                             random codes of the model's distribution */
     uint64_t seed;
     const char *perceptual_model; /* path to the SqueezeNet file, or NULL:
                                      $GANPRIOR_PERCEPTUAL, then installed */
@@ -179,7 +197,8 @@ typedef struct gp_invert_params {
 void gp_invert_params_default(gp_invert_params *p, gp_task task);
 
 typedef struct gp_invert_report {
-    int iterations;      /* Adam steps taken */
+    int iterations;      /* Adam steps taken on the codes */
+    int tune_steps;      /* Adam steps taken on the generator's weights */
     float loss;          /* best total loss reached */
     double seconds;
     bool perceptual;     /* the feature loss was used (network found and
@@ -263,7 +282,8 @@ const gp_subspaces_info *gp_subspaces_get_info(const gp_subspaces *s);
 void gp_subspaces_free(gp_subspaces *s);
 
 /* Inverts a and b with p (method GP_METHOD_SUBSPACE, any task; mask as
- * for gp_invert, used for both), then exchanges the features of one
+ * for gp_invert, used for both; no tuning: the swapped features render
+ * through the model's own G2, so tune_steps must be 0), then exchanges the features of one
  * subspace (0..K-1) between the two composed features at the split and
  * renders both: *out_a is a with b's subspace, *out_b the reverse.
  * Progress reports both inversions in turn. */

@@ -14,6 +14,9 @@
  * with channel masks (compose.h).  PmSFC's released script also fits
  * the base code alone to the image (a second G2 pass per step); that
  * term is not implemented here (see bench/results/subspace.md).
+ *
+ * With tune_steps, the generator's weights are then tuned from the best
+ * codes on the same loss (PTI, Roich et al. 2021: tune.c).
  */
 #include "invert.h"
 
@@ -23,6 +26,7 @@
 #include "error.h"
 #include "model.h"
 #include "perceptual.h"
+#include "tune.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -44,6 +48,7 @@ typedef struct run {
     float *xd, *gxd, *gx;
     float *best;        /* best image so far */
     float *best_feat;   /* its composed feature at the split, if wanted */
+    float *best_z, *best_alpha; /* its codes and importances: tuning's pivot */
     float pix_norm;     /* 1 / number of compared values */
 } run;
 
@@ -65,6 +70,12 @@ static gp_status check_args(const gp_model *m, const gp_invert_params *p, const 
     if (!(p->learning_rate > 0.0f) || !(p->perceptual_weight >= 0.0f) || p->restarts < 0 ||
         p->restarts > 10000 || p->plateau_window < 0)
         return gp_fail(err, GP_ERR_ARGUMENT, "learning rate must be > 0, perceptual weight >= 0, restarts 0..10000");
+    if (p->tune_steps < 0 || p->tune_steps > 1000000)
+        return gp_fail(err, GP_ERR_ARGUMENT, "tuning steps must be 0..1000000 (got %d)", p->tune_steps);
+    if (p->tune_steps > 0 && (!(p->tune_learning_rate > 0.0f) || !(p->tune_locality_weight >= 0.0f) ||
+                              !(p->tune_locality_radius > 0.0f && p->tune_locality_radius <= 1.0f)))
+        return gp_fail(err, GP_ERR_ARGUMENT, "tuning needs a learning rate > 0, a locality weight >= 0 "
+                       "and a locality radius in (0, 1]");
     if (p->method == GP_METHOD_MULTICODE && (p->codes < 1 || p->codes > 1024))
         return gp_fail(err, GP_ERR_ARGUMENT, "codes must be 1..1024 (got %d)", p->codes);
     if (p->method == GP_METHOD_SUBSPACE && (p->codes_per_subspace < 1 || p->codes_per_subspace > 64))
@@ -219,7 +230,7 @@ static gp_status choose_start(run *r, gp_rng *rng, gp_error *err)
             best_loss = l;
             memcpy(best, r->k.z, codes * sizeof(float));
         }
-        if (p->progress && !p->progress(p->progress_user, 0, p->iterations, l)) {
+        if (p->progress && !p->progress(p->progress_user, 0, p->iterations + p->tune_steps, l)) {
             free(best);
             return gp_fail(err, GP_ERR_CANCELLED, "cancelled while choosing a start");
         }
@@ -228,12 +239,6 @@ static gp_status choose_start(run *r, gp_rng *rng, gp_error *err)
         memcpy(r->k.z, best, codes * sizeof(float));
     free(best);
     return GP_OK;
-}
-
-static float schedule(const gp_invert_params *p, int it)
-{
-    double t = (double)it / (double)p->iterations;
-    return p->learning_rate * (float)(0.05 + 0.95 * 0.5 * (1.0 + cos(3.141592653589793 * t)));
 }
 
 /* Stops when the best loss improved by less than tol (relative) over
@@ -273,14 +278,18 @@ static gp_status optimise(run *r, gp_invert_report *rep, gp_error *err)
             memcpy(r->best, gp_trace_output(r->k.g2), r->npix * sizeof(float));
             if (r->best_feat)
                 memcpy(r->best_feat, gp_trace_input(r->k.g2), (size_t)r->k.c * r->k.hw * sizeof(float));
+            if (r->best_z) {
+                memcpy(r->best_z, r->k.z, codes * sizeof(float));
+                memcpy(r->best_alpha, r->k.alpha, alphas * sizeof(float));
+            }
         }
         history[it++] = best;
-        if (p->progress && !p->progress(p->progress_user, it, p->iterations, loss)) {
+        if (p->progress && !p->progress(p->progress_user, it, p->iterations + p->tune_steps, loss)) {
             s = gp_fail(err, GP_ERR_CANCELLED, "cancelled after %d iterations", it);
             break;
         }
         gp_composer_backward(&r->k, r->gx);
-        float lr = schedule(p, it - 1);
+        float lr = gp_adam_cosine_lr(p->learning_rate, it - 1, p->iterations);
         gp_adam_step(&az, r->k.z, r->k.dz, lr);
         if (multi)
             gp_adam_step(&aa, r->k.alpha, r->k.dalpha, lr * alpha_scale);
@@ -307,6 +316,8 @@ static void run_free(run *r)
     free(r->gx);
     free(r->best);
     free(r->best_feat);
+    free(r->best_z);
+    free(r->best_alpha);
     gp_subspaces_free(r->owned_sub);
 }
 
@@ -355,6 +366,29 @@ static void method_shape(const run *r, int *split, int *codes)
     *split = *split ? gp_net_block_layer(r->m->net, *split) : 0;
 }
 
+static bool pivot_buffers(run *r)
+{
+    r->best_z = malloc((size_t)r->k.n * r->k.latent * sizeof(float));
+    r->best_alpha = malloc((size_t)r->k.n * r->k.c * sizeof(float));
+    return r->best_z && r->best_alpha;
+}
+
+static float tune_loss(void *ctx, const float *x) { return evaluate(ctx, x); }
+
+/* PTI from the best codes of the search: their image and loss are
+ * replaced by the tuned generator's best. */
+static gp_status tune(run *r, gp_rng *rng, gp_invert_report *rep, gp_error *err)
+{
+    memcpy(r->k.z, r->best_z, (size_t)r->k.n * r->k.latent * sizeof(float));
+    memcpy(r->k.alpha, r->best_alpha, (size_t)r->k.n * r->k.c * sizeof(float));
+    gp_tune_job j = { .m = r->m, .p = r->p, .k = &r->k, .loss = tune_loss, .ctx = r,
+                      .dx = r->gx, .best = r->best };
+    gp_status s = gp_tune(&j, rng, err);
+    rep->tune_steps = j.steps;
+    rep->loss = j.best_loss;
+    return s;
+}
+
 static gp_status run_setup(run *r, const gp_image *y, const gp_image *mask, bool want_feat,
                            gp_error *err)
 {
@@ -378,7 +412,8 @@ static gp_status run_setup(run *r, const gp_image *y, const gp_image *mask, bool
     r->gx = malloc(r->npix * sizeof(float));
     r->best = malloc(r->npix * sizeof(float));
     if (!r->xd || !r->gxd || !r->gx || !r->best || !gp_composer_init(&r->k, r->m->net, split, codes) ||
-        (want_feat && !(r->best_feat = malloc((size_t)r->k.c * r->k.hw * sizeof(float)))))
+        (want_feat && !(r->best_feat = malloc((size_t)r->k.c * r->k.hw * sizeof(float)))) ||
+        (p->tune_steps > 0 && !pivot_buffers(r)))
         return gp_fail(err, GP_ERR_MEMORY, "out of memory setting up the inversion");
     if (r->sub) {
         const gp_subspaces_info *si = gp_subspaces_get_info(r->sub);
@@ -399,6 +434,9 @@ gp_status gp_invert_feature(gp_model *m, const gp_invert_params *p, const gp_ima
     gp_status s = check_args(m, p, target, mask, err);
     if (s != GP_OK)
         return s;
+    if (feature && p->tune_steps > 0)
+        return gp_fail(err, GP_ERR_UNSUPPORTED, "a subspace swap renders through the model's own "
+                       "G2, so it cannot use generator tuning (tune steps must be 0)");
     run r = { .m = m, .p = p };
     gp_invert_report rep = { 0 };
     s = run_setup(&r, target, mask, feature != NULL, err);
@@ -408,6 +446,8 @@ gp_status gp_invert_feature(gp_model *m, const gp_invert_params *p, const gp_ima
         s = choose_start(&r, &rng, err);
         if (s == GP_OK)
             s = optimise(&r, &rep, err);
+        if (s == GP_OK && p->tune_steps > 0)
+            s = tune(&r, &rng, &rep, err);
     }
     gp_image result = { 0 };
     if (s == GP_OK && gp_image_alloc(&result, m->info.width, m->info.height, 3) != GP_OK)

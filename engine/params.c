@@ -22,6 +22,11 @@ void gp_invert_params_default(gp_invert_params *p, gp_task task)
     p->seed = 0;
     p->codes_per_subspace = 4;
     p->subspace_weights = true;
+    p->tune_steps = 0;
+    p->tune_all = false;
+    p->tune_learning_rate = 3e-3f;
+    p->tune_locality_weight = 0.1f;
+    p->tune_locality_radius = 0.5f;
 }
 
 void gp_subspace_params_default(gp_subspace_params *p)

@@ -140,12 +140,6 @@ static float coef_gradient(learner *l)
     return (float)(s / (double)n);
 }
 
-static float cosine_lr(const gp_subspace_params *p, int step)
-{
-    double t = (double)step / (double)p->steps;
-    return p->learning_rate * (float)(0.05 + 0.95 * 0.5 * (1.0 + cos(3.141592653589793 * t)));
-}
-
 /* Figures averaged over the last steps: one batch is noisy. */
 static void tally(gp_selfexpr_figures *fig, int step, int steps, float fl, float ol, float sp,
                   double energy)
@@ -179,7 +173,7 @@ static gp_status train(learner *l, gp_selfexpr_figures *fig, gp_error *err)
             s = gp_fail(err, GP_ERR_CANCELLED, "cancelled after %d steps", step + 1);
             break;
         }
-        gp_adam_step(&adam, l->coef, l->grad, cosine_lr(p, step));
+        gp_adam_step(&adam, l->coef, l->grad, gp_adam_cosine_lr(p->learning_rate, step, p->steps));
     }
     gp_adam_free(&adam);
     return s;
