@@ -67,6 +67,7 @@ void gpp_options_to_params(const gpp_options *o, gp_task task, gp_invert_params 
     p->split_block = o->layer > 0 ? o->layer : -1;
     p->seed = (uint64_t)(unsigned)o->seed;
     p->superres_factor = o->factor;
+    p->tune_steps = o->detail;
 }
 
 static gp_status open_model(const gpp_options *o, gp_model **m, gp_error *err)

@@ -36,6 +36,7 @@ typedef struct gpp_options {
     int iterations;    /* 0 = the preset's */
     int seed;
     int factor;        /* super-resolution */
+    int detail;        /* generator tuning steps after the search; 0 = off */
 } gpp_options;
 
 #define GPP_DEFAULT_MODEL "faces128.safetensors"

@@ -2,7 +2,7 @@
  *
  * PDB, for each filter in filters.c:
  *   (run-mode image drawable model method codes layer preset iterations seed
- *    [factor])  ->  (new-image new-layer)
+ *    detail [factor])  ->  (new-image new-layer)
  * factor only for super-resolution.  The result is a new layer above the
  * source in one undo group, or a new image (super-resolution, and
  * colorizing a grayscale image).  The source is never written; until
@@ -22,7 +22,7 @@ const GimpPlugInInfo PLUG_IN_INFO = { NULL, NULL, query, run };
 
 MAIN()
 
-enum { FIXED_ARGS = 10 }; /* all but factor */
+enum { FIXED_ARGS = 11 }; /* all but factor */
 
 static const GimpParamDef args[] = {
     { GIMP_PDB_INT32, "run-mode", "The run mode { RUN-INTERACTIVE (0), RUN-NONINTERACTIVE (1) }" },
@@ -36,6 +36,8 @@ static const GimpParamDef args[] = {
     { GIMP_PDB_INT32, "preset", "Speed/quality: 0 fast, 1 balanced, 2 best" },
     { GIMP_PDB_INT32, "iterations", "Optimiser steps, 0 = the preset's" },
     { GIMP_PDB_INT32, "seed", "Seed of the random starts (same seed, same result)" },
+    { GIMP_PDB_INT32, "detail", "Generator tuning steps after the search, for detail the "
+                                "model lacks (0 = off; 100-300 typical)" },
     { GIMP_PDB_INT32, "factor", "Enlargement factor (2-16); must divide the model size" },
 };
 
@@ -75,11 +77,13 @@ static gboolean options_from_params(const gpp_filter *f, gint nparams, const Gim
     o->preset = param[7].data.d_int32;
     o->iterations = param[8].data.d_int32;
     o->seed = param[9].data.d_int32;
+    o->detail = param[10].data.d_int32;
     if (f->task == GP_TASK_SUPERRES)
-        o->factor = param[10].data.d_int32;
+        o->factor = param[11].data.d_int32;
     return o->method >= GP_METHOD_SINGLE && o->method <= GP_METHOD_SUBSPACE && o->codes >= 1 &&
            o->codes <= 100 && o->layer >= 0 && o->preset >= GPP_PRESET_FAST &&
-           o->preset <= GPP_PRESET_BEST && o->iterations >= 0 && o->factor >= 2 &&
+           o->preset <= GPP_PRESET_BEST && o->iterations >= 0 && o->detail >= 0 &&
+           o->detail <= 100000 && o->factor >= 2 &&
            o->factor <= 16;
 }
 
@@ -147,6 +151,7 @@ static gboolean dialog(const gpp_filter *f, gpp_options *o)
                                  "Best", GPP_PRESET_BEST, NULL));
     spin(table, row++, "_Iterations (0 = preset):", &o->iterations, 0, 100000);
     spin(table, row++, "See_d:", &o->seed, 0, G_MAXINT);
+    spin(table, row++, "_Detail (tuning steps):", &o->detail, 0, 100000);
     if (f->task == GP_TASK_SUPERRES)
         spin(table, row++, "_Factor:", &o->factor, 2, 16);
     gtk_widget_show_all(dlg);

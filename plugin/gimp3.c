@@ -3,8 +3,8 @@
  * PDB, for each filter in filters.c: an image procedure on one layer with
  * the arguments model (file, none = default model), method (choice
  * "single" | "multicode" | "subspace"), codes, layer, preset (choice "fast" |
- * "balanced" | "best"), iterations, seed and, for super-resolution,
- * factor; it returns new-image and new-layer.  The result is a new layer
+ * "balanced" | "best"), iterations, seed, detail (generator tuning
+ * steps) and, for super-resolution, factor; it returns new-image and new-layer.  The result is a new layer
  * above the source in one undo group, or a new image (super-resolution,
  * and colorizing a grayscale image).  The source is never written; until
  * the engine has finished nothing in the image changes, so cancelling the
@@ -88,6 +88,10 @@ static void add_arguments(GimpProcedure *p, const gpp_filter *f)
     gimp_procedure_add_int_argument(p, "seed", "See_d",
                                     "Seed of the random starts (same seed, same result)", 0,
                                     G_MAXINT, o.seed, G_PARAM_READWRITE);
+    gimp_procedure_add_int_argument(p, "detail", "De_tail",
+                                    "Generator tuning steps after the search, for detail the "
+                                    "model lacks (0 = off; 100-300 typical)",
+                                    0, 100000, o.detail, G_PARAM_READWRITE);
     if (f->task == GP_TASK_SUPERRES)
         gimp_procedure_add_int_argument(p, "factor", "_Factor",
                                         "Enlargement factor; must divide the model size", 2, 16,
@@ -131,7 +135,7 @@ static void options_from_config(const gpp_filter *f, GimpProcedureConfig *config
     GFile *model = NULL;
     gpp_options_default(o);
     g_object_get(config, "model", &model, "codes", &o->codes, "layer", &o->layer, "iterations",
-                 &o->iterations, "seed", &o->seed, NULL);
+                 &o->iterations, "seed", &o->seed, "detail", &o->detail, NULL);
     if (f->task == GP_TASK_SUPERRES)
         g_object_get(config, "factor", &o->factor, NULL);
     o->method = gimp_procedure_config_get_choice_id(config, "method");

@@ -3,12 +3,13 @@
 
 ; Fast settings: multi-code (or gp-method, which a batch command may set!
 ; to 2 for subspaces), 8 codes, automatic layer, fast preset, 150
-; iterations, seed 7.
+; iterations, seed 7, no tuning (gp-detail steps).
 (define gp-method 1)
+(define gp-detail 0)
 (define (gp-call proc image drawable model factor)
   (if factor
-      (proc RUN-NONINTERACTIVE image drawable model gp-method 8 0 0 150 7 factor)
-      (proc RUN-NONINTERACTIVE image drawable model gp-method 8 0 0 150 7)))
+      (proc RUN-NONINTERACTIVE image drawable model gp-method 8 0 0 150 7 gp-detail factor)
+      (proc RUN-NONINTERACTIVE image drawable model gp-method 8 0 0 150 7 gp-detail)))
 
 ; Runs proc on IN (selecting SEL = (x y w h) first unless it is '()) and
 ; saves the new layer to OUT and the source layer, afterwards, to SOURCE.

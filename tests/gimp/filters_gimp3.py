@@ -13,7 +13,7 @@ def _open(path, sel):
     return image, image.get_layers()[0]
 
 
-def _call(task, image, layer, model, factor, method=None):
+def _call(task, image, layer, model, factor, method=None, detail=0):
     proc = Gimp.get_pdb().lookup_procedure("plug-in-ganprior-" + task)
     config = proc.create_config()
     config.set_property("run-mode", Gimp.RunMode.NONINTERACTIVE)
@@ -22,6 +22,7 @@ def _call(task, image, layer, model, factor, method=None):
     config.set_property("model", Gio.File.new_for_path(model))
     for key, value in SETTINGS.items():
         config.set_property(key, value)
+    config.set_property("detail", detail)
     if method:
         config.set_property("method", method)
     if factor:
@@ -40,10 +41,10 @@ def _export_only(image, keep, path):
     copy.delete()
 
 
-def gp_run(task, inp, out, source, model, sel=None, factor=None, method=None):
+def gp_run(task, inp, out, source, model, sel=None, factor=None, method=None, detail=0):
     image, layer = _open(inp, sel)
     before = len(image.get_layers())
-    result = _call(task, image, layer, model, factor, method)
+    result = _call(task, image, layer, model, factor, method, detail)
     if result.index(0) != Gimp.PDBStatusType.SUCCESS:
         raise RuntimeError("%s failed: %s" % (task, result.index(1)))
     new_image, new_layer = result.index(1), result.index(2)

@@ -38,6 +38,7 @@ timeout 900 gimp-console-2.10 -i -d -f \
   -b "$(run colorize gray1.png '()' '#f' colorize-gray)" \
   -b "$(run superres small.png '()' 4)" \
   -b "$(run reconstruct face.png '()' '#f' reconstruct-subspace | sed 's/(gp-run/(set! gp-method 2) (gp-run/')" \
+  -b "$(run reconstruct face.png '()' '#f' reconstruct-detail | sed 's/(gp-run/(set! gp-detail 100) (gp-run/')" \
   -b "$(refuse reconstruct indexed.png '()')" \
   -b "$(refuse inpaint face.png '()')" \
   -b '(gimp-quit 0)' > "$T/gimp.log" 2>&1

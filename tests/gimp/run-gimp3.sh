@@ -52,6 +52,7 @@ in_chroot HOME="$t/home" XDG_CONFIG_HOME="$t/config" XDG_CACHE_HOME="$t/cache" \
   -b "$py; gp_run('colorize', '$t/gray1.png', '$t/colorize-gray.png', '$t/colorize-gray-src.png', $m)" \
   -b "$py; gp_run('superres', '$t/small.png', '$t/superres.png', '$t/superres-src.png', $m, None, 4)" \
   -b "$py; gp_run('reconstruct', '$t/face.png', '$t/reconstruct-subspace.png', '$t/reconstruct-subspace-src.png', $m, method='subspace')" \
+  -b "$py; gp_run('reconstruct', '$t/face.png', '$t/reconstruct-detail.png', '$t/reconstruct-detail-src.png', $m, detail=100)" \
   -b "$py; gp_refuse('reconstruct', '$t/indexed.png', $m)" \
   -b "$py; gp_refuse('inpaint', '$t/face.png', $m)" \
   --quit > "$T/gimp.log" 2>&1
