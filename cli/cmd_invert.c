@@ -6,8 +6,11 @@
  * as cancel, writes the generator's model-size image, and prints one
  * JSON line: method, task, iterations, tune_steps, seconds, loss and
  * the PSNR of the result against the target in the task's own terms.
+ * With --full the bridge merges the result into the picture at its own
+ * resolution instead (full.c), and the PSNR is taken at that size.
  */
 #include "cli.h"
+#include "full.h"
 #include "png_io.h"
 #include "progress.h"
 #include "resize.h"
@@ -56,6 +59,7 @@ typedef struct invert_job {
     gp_invert_params p;
     gp_model *m;
     gp_subspaces *sub; /* --subspaces, loaded */
+    bool full;         /* --full */
     gp_image picture, mask, target, out;
     gp_invert_report report;
 } invert_job;
@@ -94,7 +98,8 @@ static int task_options(invert_job *j, arg_opt *opts)
                                .help = "how many times smaller LOW is than the model" };
     opts[n++] = (arg_opt){ .name = "output", .short_name = 'o', .kind = ARG_STRING,
                            .value = &j->output, .required = true, .metavar = "OUT.png",
-                           .help = "where to write the result (8-bit RGB PNG, model size)" };
+                           .help = "where to write the result (8-bit RGB PNG, model size; "
+                                   "with --full the picture's)" };
     opts[n++] = (arg_opt){ .name = "method", .kind = ARG_CHOICE, .value = &j->method,
                            .choices = methods,
                            .help = "one code, several composed, or codes per channel subspace "
@@ -137,6 +142,10 @@ static int task_options(invert_job *j, arg_opt *opts)
     opts[n++] = (arg_opt){ .name = "tune-lr", .kind = ARG_FLOAT, .value = &j->p.tune_learning_rate,
                            .min = 1e-7, .max = 1, .metavar = "X",
                            .help = "initial tuning step, relative to each weight tensor's scale" };
+    opts[n++] = (arg_opt){ .name = "full", .kind = ARG_FLAG, .value = &j->full,
+                           .help = "merge into the picture at its own size, as the GIMP plug-in "
+                                   "does (inpaint: only the mask's pixels change; colorize: "
+                                   "the picture's lightness; superres: F x the picture)" };
     opts[n++] = (arg_opt){ .name = "tune-locality", .kind = ARG_FLOAT,
                            .value = &j->p.tune_locality_weight, .min = 0, .max = 1000, .metavar = "W",
                            .help = "weight of keeping nearby codes' images as they were" };
@@ -145,7 +154,7 @@ static int task_options(invert_job *j, arg_opt *opts)
 
 static arg_result parse(invert_job *j, int argc, char **argv)
 {
-    arg_opt opts[24]; /* task_options fills at most 20 */
+    arg_opt opts[24]; /* task_options fills at most 21 */
     const arg_command cmd = { .name = j->def->name, .synopsis = j->def->synopsis,
                               .summary = j->def->summary, .opts = opts,
                               .nopts = task_options(j, opts) };
@@ -213,6 +222,23 @@ static gp_status make_target(invert_job *j, gp_error *err)
     return s;
 }
 
+/* --full: the target is the picture itself, the mask at its size (soft
+ * values feather the merge; the report's psnr skips every masked pixel). */
+static gp_status full_target(invert_job *j, gp_error *err)
+{
+    const int w = j->picture.width, h = j->picture.height;
+    gp_status s = cli_resize(&j->picture, w, h, &j->target, err);
+    if (s != GP_OK || !j->mask_path)
+        return s;
+    gp_image sized = { 0 };
+    s = cli_resize(&j->mask, w, h, &sized, err);
+    if (s == GP_OK) {
+        gp_image_release(&j->mask);
+        j->mask = sized;
+    }
+    return s;
+}
+
 /* ---- running the engine, with progress and Ctrl-C ------------------- */
 
 static gp_status run_engine(invert_job *j, gp_error *err)
@@ -221,8 +247,9 @@ static gp_status run_engine(invert_job *j, gp_error *err)
     progress_start(&bar, j->def->name);
     j->p.progress = cli_progress;
     j->p.progress_user = &bar;
-    gp_status s = gp_invert(j->m, &j->p, &j->target, j->mask_path ? &j->mask : NULL, &j->out,
-                            &j->report, err);
+    const gp_image *mask = j->mask_path ? &j->mask : NULL;
+    gp_status s = j->full ? cli_full_run(j->m, &j->p, &j->picture, mask, &j->out, &j->report, err)
+                          : gp_invert(j->m, &j->p, &j->target, mask, &j->out, &j->report, err);
     progress_finish(&bar);
     /* A Ctrl-C after the last callback still means the user wants out. */
     if (cli_interrupted() && (s == GP_OK || s == GP_ERR_CANCELLED)) {
@@ -331,7 +358,7 @@ static int run(invert_job *j)
     int usage = check_against_model(j);
     if (usage)
         return usage;
-    s = make_target(j, &err);
+    s = j->full ? full_target(j, &err) : make_target(j, &err);
     if (s == GP_OK && j->subspaces && j->p.method == GP_METHOD_SUBSPACE &&
         (s = gp_subspaces_load(j->m, j->subspaces, &j->sub, &err)) == GP_OK)
         j->p.subspaces = j->sub;

@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""test_cli_full.py — `--full`: the command's results merged at the
+picture's own resolution through the bridge, as the plug-in merges them.
+
+usage: test_cli_full.py GANPRIOR MODEL   (the tiny random PGGAN; skip 77 without it)
+
+On a 40x36 picture (not the model's size or shape): reconstruct writes a
+picture-size image; inpaint changes no pixel outside the mask's white
+part and every pixel inside it; colorize keeps CIE L* within 8-bit
+rounding and adds colour; superres x2 writes twice the size, and its 2x2
+block means give the picture back; a wrong-shape mask is refused.
+"""
+import json
+import os
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from clitest import check, done, isolated_env, run, write_png  # noqa: E402
+
+import numpy as np
+from PIL import Image
+
+EXE, MODEL = sys.argv[1], sys.argv[2]
+if not os.path.exists(MODEL):
+    print('skip: no model', MODEL)
+    sys.exit(77)
+QUICK = ['--iterations', '30', '--restarts', '1', '--full']
+W, H = 40, 36
+
+
+def load(path):
+    return np.asarray(Image.open(path).convert('RGB'), dtype=np.float64)
+
+
+def lightness(rgb):
+    c = rgb / 255.0
+    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    y = lin @ np.array([0.2126729, 0.7151522, 0.0721750])
+    f = np.where(y > (6 / 29) ** 3, np.cbrt(y), y / (3 * (6 / 29) ** 2) + 4 / 29)
+    return 116 * f - 16
+
+
+def invert(task, args, env):
+    status, out, err = run([EXE, task, '-m', MODEL] + args + QUICK, env=env)
+    check(status == 0, '%s --full exits 0 (%s)' % (task, err.strip()))
+    if status == 0:
+        report = json.loads(out.strip().splitlines()[-1])
+        check(report['task'] == task, '%s --full reports its task' % task)
+    return status == 0
+
+
+def main():
+    tmp = tempfile.mkdtemp()
+    env = isolated_env(tmp)
+    path = lambda name: os.path.join(tmp, name)
+    colour = lambda x, y: (40 + 5 * x, 60 + 4 * y, 200 - 3 * x)
+    write_png(path('in.png'), W, H, colour)
+    write_png(path('gray.png'), W, H, lambda x, y: (sum(colour(x, y)) // 3,) * 3)
+    hole = lambda x, y: 10 <= x < 22 and 8 <= y < 20
+    write_png(path('mask.png'), W, H, lambda x, y: (255,) * 3 if hole(x, y) else (0,) * 3)
+    picture = load(path('in.png'))
+    inside = np.array([[hole(x, y) for x in range(W)] for y in range(H)])
+
+    if invert('reconstruct', ['-i', path('in.png'), '-o', path('rec.png')], env):
+        check(load(path('rec.png')).shape == (H, W, 3), 'reconstruct --full: the picture size')
+
+    if invert('inpaint', ['-i', path('in.png'), '--mask', path('mask.png'),
+                          '-o', path('fill.png')], env):
+        out = load(path('fill.png'))
+        check(np.array_equal(out[~inside], picture[~inside]),
+              'inpaint --full: no pixel outside the mask changes')
+        changed = np.abs(out[inside] - picture[inside]).sum(axis=1) > 0
+        check(changed.mean() > 0.9, 'inpaint --full: the masked pixels change (%.2f)'
+              % changed.mean())
+
+    if invert('colorize', ['-i', path('gray.png'), '-o', path('col.png')], env):
+        gray, out = load(path('gray.png')), load(path('col.png'))
+        dl = np.abs(lightness(out) - lightness(gray)).max()
+        check(dl <= 1.0, 'colorize --full keeps L* (max diff %.3f)' % dl)
+        check(np.abs(out - out.mean(axis=2, keepdims=True)).mean() > 0.5,
+              'colorize --full adds colour')
+
+    if invert('superres', ['-i', path('in.png'), '--factor', '2', '-o', path('big.png')], env):
+        out = load(path('big.png'))
+        check(out.shape == (2 * H, 2 * W, 3), 'superres --full x2: twice the size')
+        if out.shape == (2 * H, 2 * W, 3):
+            back = out.reshape(H, 2, W, 2, 3).mean(axis=(1, 3))
+            err = np.abs(back - picture).max()
+            check(err <= 3.0, 'superres --full reduces back to the picture (max %.2f levels)' % err)
+
+    write_png(path('wide.png'), 2 * W, H, lambda x, y: (255, 255, 255))
+    status, _, err = run([EXE, 'inpaint', '-m', MODEL, '-i', path('in.png'), '--mask',
+                          path('wide.png'), '-o', path('bad.png')] + QUICK, env=env)
+    check(status == 1 and 'different shape' in err and not os.path.exists(path('bad.png')),
+          'a wrong-shape mask is refused with --full too')
+    return done()
+
+
+if __name__ == '__main__':
+    sys.exit(main())
