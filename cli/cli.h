@@ -18,10 +18,6 @@ enum {
 /* The model `--model` defaults to, looked up with gp_model_find(). */
 #define CLI_DEFAULT_MODEL "faces128.safetensors"
 
-/* Fills err like the engine does and returns status. */
-gp_status cli_fail(gp_error *err, gp_status status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
 /* Prints "ganprior: MESSAGE" on stderr and returns EXIT_RUNTIME, or
  * EXIT_CANCELLED when the error is a cancellation. */
 int cli_report(const gp_error *err);

@@ -192,7 +192,7 @@ static gp_status read_inputs(invert_job *j, gp_error *err)
     s = cli_png_read(j->mask_path, 1, &j->mask, err);
     if (s == GP_OK && !same_aspect(j->mask.width, j->mask.height, j->picture.width,
                                    j->picture.height))
-        s = cli_fail(err, GP_ERR_ARGUMENT, "mask %s is %dx%d, a different shape from %s (%dx%d)",
+        s = gp_fail(err, GP_ERR_ARGUMENT, "mask %s is %dx%d, a different shape from %s (%dx%d)",
                      j->mask_path, j->mask.width, j->mask.height, j->input, j->picture.width,
                      j->picture.height);
     return s;
@@ -254,7 +254,7 @@ static gp_status run_engine(invert_job *j, gp_error *err)
     /* A Ctrl-C after the last callback still means the user wants out. */
     if (cli_interrupted() && (s == GP_OK || s == GP_ERR_CANCELLED)) {
         gp_image_release(&j->out);
-        s = cli_fail(err, GP_ERR_CANCELLED, "cancelled; %s not written", j->output);
+        s = gp_fail(err, GP_ERR_CANCELLED, "cancelled; %s not written", j->output);
     }
     return s;
 }

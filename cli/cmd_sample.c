@@ -20,7 +20,7 @@ static gp_status render_grid(gp_model *m, uint64_t seed, int n, gp_image *out, g
 {
     const gp_model_info *in = gp_model_get_info(m);
     if (gp_image_alloc(out, in->width * n, in->height * n, 3) != GP_OK)
-        return cli_fail(err, GP_ERR_MEMORY, "cannot allocate a %dx%d grid", in->width * n,
+        return gp_fail(err, GP_ERR_MEMORY, "cannot allocate a %dx%d grid", in->width * n,
                         in->height * n);
     for (int k = 0; k < n * n; k++) {
         gp_image tile = { 0 };

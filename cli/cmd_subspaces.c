@@ -59,7 +59,7 @@ static gp_status learn(subspaces_job *j, gp_model *m, gp_subspaces **s, gp_error
     gp_status st = gp_subspaces_learn(m, &j->p, s, err);
     progress_finish(&bar);
     if (cli_interrupted() && (st == GP_OK || st == GP_ERR_CANCELLED))
-        st = cli_fail(err, GP_ERR_CANCELLED, "cancelled; nothing written");
+        st = gp_fail(err, GP_ERR_CANCELLED, "cancelled; nothing written");
     return st;
 }
 

@@ -41,7 +41,7 @@ static gp_status read_inputs(swap_job *j, gp_error *err)
     for (int i = 0; i < 2 && s == GP_OK; i++)
         s = cli_png_check_writable(j->output[i], err);
     if (s == GP_OK && !strcmp(j->output[0], j->output[1]))
-        s = cli_fail(err, GP_ERR_ARGUMENT, "--output-a and --output-b are the same file %s", j->output[0]);
+        s = gp_fail(err, GP_ERR_ARGUMENT, "--output-a and --output-b are the same file %s", j->output[0]);
     return s;
 }
 
@@ -56,7 +56,7 @@ static gp_status prepare(swap_job *j, gp_error *err)
         s = gp_subspaces_path(j->m, path, sizeof path, err);
     if (s == GP_OK && (s = gp_subspaces_load(j->m, path, &j->sub, err)) != GP_OK)
         return s == GP_ERR_IO && !j->subspaces
-                   ? cli_fail(err, s, "%s (learn the model's subspaces first: ganprior subspaces --model %s)",
+                   ? gp_fail(err, s, "%s (learn the model's subspaces first: ganprior subspaces --model %s)",
                               err->message, j->model)
                    : s;
     const gp_model_info *in = gp_model_get_info(j->m);
@@ -76,7 +76,7 @@ static gp_status run_engine(swap_job *j, gp_error *err)
                                    &j->out[0], &j->out[1], err);
     progress_finish(&bar);
     if (cli_interrupted() && (s == GP_OK || s == GP_ERR_CANCELLED))
-        s = cli_fail(err, GP_ERR_CANCELLED, "cancelled; nothing written");
+        s = gp_fail(err, GP_ERR_CANCELLED, "cancelled; nothing written");
     return s;
 }
 

@@ -1,20 +1,7 @@
 /* common.c — error reporting and model opening shared by the subcommands. */
 #include "cli.h"
 
-#include <stdarg.h>
 #include <stdio.h>
-
-gp_status cli_fail(gp_error *err, gp_status status, const char *fmt, ...)
-{
-    if (err) {
-        va_list ap;
-        va_start(ap, fmt);
-        err->status = status;
-        vsnprintf(err->message, sizeof err->message, fmt, ap);
-        va_end(ap);
-    }
-    return status;
-}
 
 int cli_report(const gp_error *err)
 {

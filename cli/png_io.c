@@ -99,14 +99,14 @@ static gp_status read_native(FILE *f, const char *path, gp_image *img, gp_error 
     job.info = job.png ? png_create_info_struct(job.png) : NULL;
     gp_status s = GP_OK;
     if (!job.info)
-        s = cli_fail(err, GP_ERR_MEMORY, "%s: out of memory", path);
+        s = gp_fail(err, GP_ERR_MEMORY, "%s: out of memory", path);
     else if (!decode(&job, f))
-        s = cli_fail(err, GP_ERR_FORMAT, "%s: corrupt or truncated PNG (%s)", path, job.message);
+        s = gp_fail(err, GP_ERR_FORMAT, "%s: corrupt or truncated PNG (%s)", path, job.message);
     else if (job.channels != 1 && job.channels != 3)
-        s = cli_fail(err, GP_ERR_FORMAT, "%s: unexpected %d channels after decoding", path,
+        s = gp_fail(err, GP_ERR_FORMAT, "%s: unexpected %d channels after decoding", path,
                      job.channels);
     else if (gp_image_alloc(img, job.width, job.height, job.channels) != GP_OK)
-        s = cli_fail(err, GP_ERR_MEMORY, "%s: out of memory for %dx%d pixels", path, job.width,
+        s = gp_fail(err, GP_ERR_MEMORY, "%s: out of memory for %dx%d pixels", path, job.width,
                      job.height);
     else
         rows_to_float(&job, img);
@@ -121,12 +121,12 @@ gp_status cli_png_read(const char *path, int channels, gp_image *img, gp_error *
     *img = (gp_image){ 0 };
     FILE *f = fopen(path, "rb");
     if (!f)
-        return cli_fail(err, GP_ERR_IO, "%s: %s", path, strerror(errno));
+        return gp_fail(err, GP_ERR_IO, "%s: %s", path, strerror(errno));
     unsigned char sig[8];
     gp_image native = { 0 };
     gp_status s;
     if (fread(sig, 1, sizeof sig, f) != sizeof sig || png_sig_cmp(sig, 0, sizeof sig))
-        s = cli_fail(err, GP_ERR_FORMAT, "%s: not a PNG file", path);
+        s = gp_fail(err, GP_ERR_FORMAT, "%s: not a PNG file", path);
     else
         s = read_native(f, path, &native, err);
     fclose(f);
@@ -142,7 +142,7 @@ gp_status cli_png_read(const char *path, int channels, gp_image *img, gp_error *
 gp_status cli_image_convert(const gp_image *src, int channels, gp_image *dst, gp_error *err)
 {
     if (gp_image_alloc(dst, src->width, src->height, channels) != GP_OK)
-        return cli_fail(err, GP_ERR_MEMORY, "out of memory for a %dx%d image", src->width,
+        return gp_fail(err, GP_ERR_MEMORY, "out of memory for a %dx%d image", src->width,
                         src->height);
     const size_t n = (size_t)src->width * src->height;
     const float *s = src->data;
@@ -193,11 +193,11 @@ static gp_status write_stream(FILE *f, const char *path, const gp_image *img, gp
     job.info = job.png ? png_create_info_struct(job.png) : NULL;
     gp_status s = GP_OK;
     if (!job.info || !alloc_rows(&job, (size_t)img->width * 3))
-        s = cli_fail(err, GP_ERR_MEMORY, "cannot write %s: out of memory", path);
+        s = gp_fail(err, GP_ERR_MEMORY, "cannot write %s: out of memory", path);
     else {
         image_to_rgb8(img, job.pixels);
         if (!encode(&job, f))
-            s = cli_fail(err, GP_ERR_IO, "cannot write %s: %s", path, job.message);
+            s = gp_fail(err, GP_ERR_IO, "cannot write %s: %s", path, job.message);
     }
     png_destroy_write_struct(&job.png, &job.info);
     free(job.pixels);
@@ -215,14 +215,14 @@ static void set_default_mode(int fd)
 
 static gp_status write_failed(const char *path, gp_error *err)
 {
-    return cli_fail(err, GP_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+    return gp_fail(err, GP_ERR_IO, "cannot write %s: %s", path, strerror(errno));
 }
 
 gp_status cli_png_write(const char *path, const gp_image *img, gp_error *err)
 {
     char tmp[PATH_MAX];
     if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof tmp)
-        return cli_fail(err, GP_ERR_IO, "cannot write %s: path too long", path);
+        return gp_fail(err, GP_ERR_IO, "cannot write %s: path too long", path);
     int fd = mkstemp(tmp);
     if (fd < 0)
         return write_failed(path, err);
@@ -248,12 +248,12 @@ gp_status cli_png_check_writable(const char *path, gp_error *err)
 {
     struct stat sb;
     if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-        return cli_fail(err, GP_ERR_IO, "%s: is a folder, not a file name", path);
+        return gp_fail(err, GP_ERR_IO, "%s: is a folder, not a file name", path);
     char copy[PATH_MAX];
     snprintf(copy, sizeof copy, "%s", path);
     const char *dir = dirname(copy);
     if (access(dir, W_OK | X_OK) != 0)
-        return cli_fail(err, GP_ERR_IO, "cannot write %s: folder %s: %s", path, dir,
+        return gp_fail(err, GP_ERR_IO, "cannot write %s: folder %s: %s", path, dir,
                         strerror(errno));
     return GP_OK;
 }

@@ -97,7 +97,7 @@ static void pass_columns(const axis *ay, const float *src, int out_h, size_t row
 gp_status cli_resize(const gp_image *src, int width, int height, gp_image *dst, gp_error *err)
 {
     if (gp_image_alloc(dst, width, height, src->channels) != GP_OK)
-        return cli_fail(err, GP_ERR_MEMORY, "cannot allocate a %dx%d image", width, height);
+        return gp_fail(err, GP_ERR_MEMORY, "cannot allocate a %dx%d image", width, height);
     const int ch = src->channels;
     axis ax = { 0 }, ay = { 0 };
     float *tmp = malloc(sizeof *tmp * (size_t)src->height * width * ch);
@@ -112,5 +112,5 @@ gp_status cli_resize(const gp_image *src, int width, int height, gp_image *dst, 
     if (ok)
         return GP_OK;
     gp_image_release(dst);
-    return cli_fail(err, GP_ERR_MEMORY, "out of memory resizing to %dx%d", width, height);
+    return gp_fail(err, GP_ERR_MEMORY, "out of memory resizing to %dx%d", width, height);
 }
