@@ -17,6 +17,9 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from clitest import check, done, isolated_env, run, write_png  # noqa: E402
+# CIE L* as the GIMP tests judge it: --full merges exactly as the plug-in does.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'gimp'))
+from check_filters import lightness  # noqa: E402
 
 import numpy as np
 from PIL import Image
@@ -31,14 +34,6 @@ W, H = 40, 36
 
 def load(path):
     return np.asarray(Image.open(path).convert('RGB'), dtype=np.float64)
-
-
-def lightness(rgb):
-    c = rgb / 255.0
-    lin = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-    y = lin @ np.array([0.2126729, 0.7151522, 0.0721750])
-    f = np.where(y > (6 / 29) ** 3, np.cbrt(y), y / (3 * (6 / 29) ** 2) + 4 / 29)
-    return 116 * f - 16
 
 
 def invert(task, args, env):
