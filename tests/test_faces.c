@@ -4,19 +4,11 @@
  * mGANprior reports, and every task must run on real data.
  *   test_faces MODEL FACES   (skips when either file is absent) */
 #include "ganprior.h"
+#include "quality.h"
 #include "reference.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static double psnr(const gp_image *a, const gp_image *b)
-{
-    double se = 0.0;
-    size_t n = (size_t)a->width * a->height * 3;
-    for (size_t i = 0; i < n; i++)
-        se += (a->data[i] - b->data[i]) * (double)(a->data[i] - b->data[i]);
-    return 10.0 * log10(n / (se + 1e-12));
-}
 
 static double reconstruct(gp_model *m, const gp_image *face, gp_method method)
 {
@@ -32,7 +24,7 @@ static double reconstruct(gp_model *m, const gp_image *face, gp_method method)
         CHECK(0, "invert: %s", err.message);
         return 0.0;
     }
-    double q = psnr(&out, face);
+    double q = psnr_image(&out, face);
     gp_image_release(&out);
     return q;
 }

@@ -4,28 +4,12 @@
  * cancel, determinism, bad arguments, and swapping a subspace. */
 #include "check.h"
 #include "ganprior.h"
+#include "quality.h"
 #include "testmodel.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static double psnr(const float *a, const float *b, size_t n, size_t stride, const float *w)
-{
-    double se = 0.0, cnt = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        double k = w ? w[i / stride] : 1.0;
-        se += k * (a[i] - b[i]) * (a[i] - b[i]);
-        cnt += k;
-    }
-    return 10.0 * log10(1.0 / (se / cnt + 1e-12));
-}
-
-static void gray(const gp_image *im, float *g)
-{
-    for (int i = 0; i < im->width * im->height; i++)
-        g[i] = 0.299f * im->data[3 * i] + 0.587f * im->data[3 * i + 1] + 0.114f * im->data[3 * i + 2];
-}
 
 static const gp_subspaces *subs;
 

@@ -8,21 +8,13 @@
  *   test_tune [CELEBA32_MODEL FACES]  (the faces part skips without them) */
 #include "check.h"
 #include "ganprior.h"
+#include "quality.h"
 #include "reference.h"
 #include "testmodel.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static double psnr(const gp_image *a, const gp_image *b)
-{
-    double se = 0.0;
-    size_t n = (size_t)a->width * a->height * 3;
-    for (size_t i = 0; i < n; i++)
-        se += (a->data[i] - b->data[i]) * (double)(a->data[i] - b->data[i]);
-    return 10.0 * log10(n / (se + 1e-12));
-}
 
 static gp_invert_params quick(gp_task task, gp_method method, int tune)
 {
@@ -217,10 +209,10 @@ static void test_faces(const char *model, const char *faces_path)
         p.tune_steps = 100;
         CHECK(gp_invert(m, &p, &face, NULL, &b, NULL, &err) == GP_OK, "face %d tuned: %s", i, err.message);
         if (a.data && b.data) {
-            printf("face %d: multicode %.2f dB, tuned 100 steps %.2f dB\n", i, psnr(&a, &face),
-                   psnr(&b, &face));
-            plain += psnr(&a, &face) / n;
-            tuned += psnr(&b, &face) / n;
+            printf("face %d: multicode %.2f dB, tuned 100 steps %.2f dB\n", i, psnr_image(&a, &face),
+                   psnr_image(&b, &face));
+            plain += psnr_image(&a, &face) / n;
+            tuned += psnr_image(&b, &face) / n;
         }
         gp_image_release(&a);
         gp_image_release(&b);
