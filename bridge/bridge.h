@@ -8,7 +8,7 @@
  *
  *   reconstruct  the generated image, scaled to the region;
  *   inpaint      the region with only the selected pixels replaced, the
- *                generated fill seamlessly cloned into its surroundings;
+ *                generated fill Poisson-cloned into its surroundings;
  *   colorize     the region's own CIE L* at full resolution, a* and b*
  *                from the generated image (chroma reduced where the
  *                colour would leave the sRGB gamut, so L* survives);

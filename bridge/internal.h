@@ -40,7 +40,7 @@ gp_status gpb_resample(const gp_image *src, int width, int height, gp_image *dst
 
 /* ---- the merges, one file each ---- */
 
-/* Replaces px->rgb where cover > 0 by fill seamlessly cloned in, blended
+/* Replaces px->rgb where cover > 0 by fill Poisson-cloned in, blended
  * by cover (soft selections stay soft); fill is px's size. */
 gp_status gpb_merge_inpaint(gpb_pixels *px, const gp_image *cover, const gp_image *fill,
                             gp_error *err);

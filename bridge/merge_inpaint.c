@@ -1,181 +1,220 @@
-/* merge_inpaint.c — the generated fill, seamlessly cloned into the hole.
+/* merge_inpaint.c — the generated fill, Poisson-cloned into the hole
+ * (Pérez, Gangnet & Blake, "Poisson Image Editing", SIGGRAPH 2003).
  *
  * The generator's image is a good guess of the hole's content but not of
- * its exact brightness and colour at full resolution.  GEGL's
- * seamless-clone (mean-value-coordinate membrane interpolation, Farbman
- * et al., "Coordinates for Instant Image Cloning", SIGGRAPH 2009) adds
- * to the fill a smooth correction that makes it agree with the image
- * all along the hole's outline.  The operation follows one outline per
- * paste, so each connected part of the selection is cloned on its own,
- * from a paste grown by a few pixels so that its outline runs over known
- * pixels rather than the damaged ones under the selection.  Finally the
- * clone is blended in by the selection's value: pixels it does not cover
- * are never touched, and a feathered selection gives a feathered edge. */
+ * its exact brightness and colour at full resolution.  The merged pixels
+ * are fill + h: they keep the fill's gradients, and the correction h is
+ * harmonic (5-point Laplacian zero) over the hole while equal to
+ * picture - fill on the known pixels around it, so the fill meets the
+ * picture along the whole outline.  The solved area is the selection
+ * grown by a few pixels, so that the outline runs over known pixels
+ * rather than over the damaged ones a soft selection edge only half
+ * covers.  The region's own border is a free (Neumann) edge: a hole
+ * touching it simply keeps the fill's values there.  Finally the result
+ * is blended in by the selection's value: pixels it does not cover are
+ * never touched, and a feathered selection gives a feathered edge.
+ *
+ * GEGL's gegl:seamless-clone does the same through mean-value
+ * coordinates, but in the GEGL releases Debian ships its outline check
+ * reads past the end of its point array and kills the host on a plain
+ * rectangular selection; the membrane is therefore solved here, by
+ * conjugate gradients (the Laplacian restricted to the hole is
+ * symmetric positive definite wherever the hole meets known pixels). */
 #include "internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* How far (pixels) a paste reaches past the selected pixels. */
+/* How far (pixels) the solved area reaches past the selected pixels. */
 enum { GROW = 2 };
+/* Relative residual at which the correction is exact to far below one
+ * 16-bit level. */
+#define TOLERANCE 1e-6
 
-typedef struct component {
-    int x0, y0, x1, y1; /* bounds, inclusive, region coordinates */
-} component;
+typedef struct membrane {
+    int w, h;
+    int *unknown;    /* [w*h]: index of the pixel's unknown, -1 if known */
+    size_t n;        /* number of unknowns */
+    int *pixel;      /* [n]: the pixel of each unknown */
+    float *x, *b, *r, *p, *ap; /* [n] each: the conjugate-gradient state */
+} membrane;
 
-/* labels[i] = 1 + index of the 8-connected part of cover > 0 that pixel i
- * belongs to, 0 outside; the parts' bounds go to *parts (allocated). */
-static int label_parts(const gp_image *cover, int *labels, component **parts)
+/* The selection grown by GROW (a square structuring element), as 0/1. */
+static unsigned char *grown_selection(const gp_image *cover)
 {
     const int w = cover->width, h = cover->height;
-    const size_t n = (size_t)w * h;
-    size_t *queue = malloc(n * sizeof *queue);
-    int count = 0, cap = 0;
-    *parts = NULL;
-    if (!queue)
-        return -1;
-    memset(labels, 0, n * sizeof *labels);
-    for (size_t seed = 0; seed < n; seed++) {
-        if (cover->data[seed] <= 0.0f || labels[seed])
-            continue;
-        if (count == cap) {
-            cap = cap ? 2 * cap : 16;
-            component *grown = realloc(*parts, (size_t)cap * sizeof **parts);
-            if (!grown) {
-                free(queue);
-                return -1;
-            }
-            *parts = grown;
-        }
-        component c = { w, h, -1, -1 };
-        size_t head = 0, tail = 0;
-        labels[seed] = ++count;
-        queue[tail++] = seed;
-        while (head < tail) {
-            const size_t i = queue[head++];
-            const int x = (int)(i % (size_t)w), y = (int)(i / (size_t)w);
-            c.x0 = x < c.x0 ? x : c.x0;
-            c.x1 = x > c.x1 ? x : c.x1;
-            c.y0 = y < c.y0 ? y : c.y0;
-            c.y1 = y > c.y1 ? y : c.y1;
-            for (int dy = -1; dy <= 1; dy++)
-                for (int dx = -1; dx <= 1; dx++) {
-                    const int nx = x + dx, ny = y + dy;
-                    if (nx < 0 || ny < 0 || nx >= w || ny >= h)
-                        continue;
-                    const size_t j = (size_t)ny * w + nx;
-                    if (cover->data[j] > 0.0f && !labels[j]) {
-                        labels[j] = count;
-                        queue[tail++] = j;
-                    }
-                }
-        }
-        (*parts)[count - 1] = c;
+    unsigned char *rows = calloc((size_t)w * h, 1), *out = calloc((size_t)w * h, 1);
+    if (!rows || !out) {
+        free(rows);
+        free(out);
+        return NULL;
     }
-    free(queue);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            for (int dx = -GROW; dx <= GROW; dx++)
+                if (x + dx >= 0 && x + dx < w && cover->data[(size_t)y * w + x + dx] > 0.0f) {
+                    rows[(size_t)y * w + x] = 1;
+                    break;
+                }
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            for (int dy = -GROW; dy <= GROW; dy++)
+                if (y + dy >= 0 && y + dy < h && rows[(size_t)(y + dy) * w + x]) {
+                    out[(size_t)y * w + x] = 1;
+                    break;
+                }
+    free(rows);
+    return out;
+}
+
+static void membrane_free(membrane *m)
+{
+    free(m->unknown);
+    free(m->pixel);
+    free(m->x);
+    free(m->b);
+    free(m->r);
+    free(m->p);
+    free(m->ap);
+}
+
+/* Numbers the unknowns: the grown selection. */
+static bool membrane_init(membrane *m, const gp_image *cover)
+{
+    m->w = cover->width;
+    m->h = cover->height;
+    const size_t total = (size_t)m->w * m->h;
+    unsigned char *solved = grown_selection(cover);
+    m->unknown = malloc(total * sizeof *m->unknown);
+    m->pixel = malloc(total * sizeof *m->pixel);
+    if (!solved || !m->unknown || !m->pixel) {
+        free(solved);
+        return false;
+    }
+    m->n = 0;
+    for (size_t i = 0; i < total; i++) {
+        m->unknown[i] = solved[i] ? (int)m->n : -1;
+        if (solved[i])
+            m->pixel[m->n++] = (int)i;
+    }
+    free(solved);
+    const size_t bytes = (m->n + 1) * sizeof(float);
+    m->x = malloc(bytes);
+    m->b = malloc(bytes);
+    m->r = malloc(bytes);
+    m->p = malloc(bytes);
+    m->ap = malloc(bytes);
+    return m->x && m->b && m->r && m->p && m->ap;
+}
+
+/* The in-region 4-neighbours of pixel i into nb; returns how many. */
+static int neighbours(const membrane *m, int i, int nb[4])
+{
+    const int x = i % m->w, y = i / m->w;
+    int count = 0;
+    if (x > 0)
+        nb[count++] = i - 1;
+    if (x + 1 < m->w)
+        nb[count++] = i + 1;
+    if (y > 0)
+        nb[count++] = i - m->w;
+    if (y + 1 < m->h)
+        nb[count++] = i + m->w;
     return count;
 }
 
-/* The paste for part `label`: the fill over the part grown by GROW,
- * transparent elsewhere in its box `box` (region coordinates). */
-static float *make_paste(const gp_image *fill, const int *labels, int label,
-                         const GeglRectangle *box)
+/* ap = A p, A the Laplacian over the unknowns (known neighbours moved to b). */
+static void apply(const membrane *m, const float *p, float *ap)
 {
-    const int w = fill->width, h = fill->height;
-    float *rgba = calloc((size_t)box->width * box->height * 4, sizeof(float));
-    if (!rgba)
-        return NULL;
-    for (int y = 0; y < box->height; y++)
-        for (int x = 0; x < box->width; x++) {
-            const int rx = box->x + x, ry = box->y + y;
-            float *o = rgba + ((size_t)y * box->width + x) * 4;
-            memcpy(o, fill->data + ((size_t)ry * w + rx) * 3, 3 * sizeof(float));
-            for (int dy = -GROW; dy <= GROW && o[3] == 0.0f; dy++)
-                for (int dx = -GROW; dx <= GROW; dx++) {
-                    const int nx = rx + dx, ny = ry + dy;
-                    if (nx >= 0 && ny >= 0 && nx < w && ny < h &&
-                        labels[(size_t)ny * w + nx] == label) {
-                        o[3] = 1.0f;
-                        break;
-                    }
-                }
-        }
-    return rgba;
+    for (size_t k = 0; k < m->n; k++) {
+        const int i = m->pixel[k];
+        int nb[4];
+        const int degree = neighbours(m, i, nb);
+        float sum = 0.0f;
+        for (int d = 0; d < degree; d++)
+            if (m->unknown[nb[d]] >= 0)
+                sum += p[m->unknown[nb[d]]];
+        ap[k] = (float)degree * p[k] - sum;
+    }
 }
 
-/* Writes the seamless clone of part `label` into out (region-size RGB). */
-static gp_status clone_part(GeglBuffer *background, const gpb_pixels *px, const gp_image *fill,
-                            const int *labels, int label, const component *c, float *out)
+/* b = the known neighbours' values of picture - fill, channel c. */
+static double set_rhs(membrane *m, const gp_image *picture, const gp_image *fill, int c)
 {
-    const int w = fill->width, h = fill->height;
-    /* One transparent pixel around the grown part gives it an outline. */
-    const int margin = GROW + 1;
-    GeglRectangle box = { c->x0 - margin, c->y0 - margin, c->x1 - c->x0 + 1 + 2 * margin,
-                          c->y1 - c->y0 + 1 + 2 * margin };
-    gegl_rectangle_intersect(&box, &box, GEGL_RECTANGLE(0, 0, w, h));
-    float *paste = make_paste(fill, labels, label, &box);
-    float *cloned = malloc((size_t)box.width * box.height * 4 * sizeof(float));
-    if (!paste || !cloned) {
-        free(paste);
-        free(cloned);
-        return GP_ERR_MEMORY;
+    double norm = 0.0;
+    for (size_t k = 0; k < m->n; k++) {
+        int nb[4];
+        const int degree = neighbours(m, m->pixel[k], nb);
+        float sum = 0.0f;
+        for (int d = 0; d < degree; d++)
+            if (m->unknown[nb[d]] < 0) {
+                const size_t j = (size_t)nb[d] * 3 + c;
+                sum += picture->data[j] - fill->data[j];
+            }
+        m->b[k] = sum;
+        norm += (double)sum * sum;
     }
-    const Babl *rgba = babl_format("R'G'B'A float");
-    /* The paste in layer coordinates, like the background. */
-    const GeglRectangle at = { px->area.x + box.x, px->area.y + box.y, box.width, box.height };
-    GeglBuffer *aux = gegl_buffer_linear_new_from_data(paste, rgba, &at, GEGL_AUTO_ROWSTRIDE,
-                                                       NULL, NULL);
-    GeglNode *graph = gegl_node_new();
-    GeglNode *bg = gegl_node_new_child(graph, "operation", "gegl:buffer-source", "buffer",
-                                       background, NULL);
-    GeglNode *fg = gegl_node_new_child(graph, "operation", "gegl:buffer-source", "buffer", aux,
-                                       NULL);
-    GeglNode *clone = gegl_node_new_child(graph, "operation", "gegl:seamless-clone", NULL);
-    gegl_node_connect_to(bg, "output", clone, "input");
-    gegl_node_connect_to(fg, "output", clone, "aux");
-    gegl_node_blit(clone, 1.0, &at, rgba, cloned, GEGL_AUTO_ROWSTRIDE, GEGL_BLIT_DEFAULT);
-    /* Where the operation finds no outline to follow (a part touching the
-     * region's edge all round) it leaves its output transparent: there
-     * the plain fill is the best there is. */
-    for (int y = 0; y < box.height; y++)
-        for (int x = 0; x < box.width; x++) {
-            const size_t r = (size_t)(box.y + y) * w + box.x + x, i = (size_t)y * box.width + x;
-            if (labels[r] == label)
-                memcpy(out + r * 3, (cloned[i * 4 + 3] > 0.0f ? cloned : paste) + i * 4,
-                       3 * sizeof(float));
+    return norm;
+}
+
+static double dot(const float *a, const float *b, size_t n)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        s += (double)a[i] * b[i];
+    return s;
+}
+
+/* x = A^-1 b by conjugate gradients from x = 0.  A hole with no known
+ * neighbour at all has b = 0 there and keeps x = 0: the plain fill. */
+static void solve(membrane *m, double bnorm)
+{
+    memset(m->x, 0, m->n * sizeof(float));
+    memcpy(m->r, m->b, m->n * sizeof(float));
+    memcpy(m->p, m->b, m->n * sizeof(float));
+    double rr = bnorm;
+    const double stop = TOLERANCE * TOLERANCE * bnorm;
+    const int limit = 10 * (m->w + m->h) + 100; /* CG needs O(diameter) steps here */
+    for (int it = 0; it < limit && rr > stop; it++) {
+        apply(m, m->p, m->ap);
+        const double pap = dot(m->p, m->ap, m->n);
+        if (pap <= 0.0)
+            break;
+        const float alpha = (float)(rr / pap);
+        for (size_t k = 0; k < m->n; k++) {
+            m->x[k] += alpha * m->p[k];
+            m->r[k] -= alpha * m->ap[k];
         }
-    g_object_unref(graph);
-    g_object_unref(aux);
-    free(paste);
-    free(cloned);
-    return GP_OK;
+        const double next = dot(m->r, m->r, m->n);
+        const float beta = (float)(next / rr);
+        rr = next;
+        for (size_t k = 0; k < m->n; k++)
+            m->p[k] = m->r[k] + beta * m->p[k];
+    }
 }
 
 gp_status gpb_merge_inpaint(gpb_pixels *px, const gp_image *cover, const gp_image *fill,
                             gp_error *err)
 {
-    const size_t n = (size_t)cover->width * cover->height;
-    int *labels = malloc(n * sizeof *labels);
-    float *cloned = malloc(n * 3 * sizeof(float));
-    component *parts = NULL;
-    const int count = labels && cloned ? label_parts(cover, labels, &parts) : -1;
-    GeglBuffer *background = count > 0 ? gpb_to_buffer(&px->rgb, &px->alpha, &px->area) : NULL;
-    gp_status s = count < 0 || (count > 0 && !background) ? GP_ERR_MEMORY : GP_OK;
-    for (int k = 0; k < count && s == GP_OK; k++)
-        s = clone_part(background, px, fill, labels, k + 1, &parts[k], cloned);
-    if (s == GP_OK)
-        for (size_t i = 0; i < n; i++) {
+    membrane m = { 0 };
+    if (!membrane_init(&m, cover)) {
+        membrane_free(&m);
+        return gp_fail(err, GP_ERR_MEMORY, "out of memory merging the inpainted region");
+    }
+    for (int c = 0; c < 3; c++) {
+        const double bnorm = set_rhs(&m, &px->rgb, fill, c);
+        if (bnorm > 0.0)
+            solve(&m, bnorm);
+        else
+            memset(m.x, 0, m.n * sizeof(float));
+        for (size_t k = 0; k < m.n; k++) {
+            const size_t i = (size_t)m.pixel[k];
             const float a = cover->data[i] > 1.0f ? 1.0f : cover->data[i];
+            float *o = &px->rgb.data[i * 3 + c];
             if (a > 0.0f)
-                for (int c = 0; c < 3; c++) {
-                    float *o = &px->rgb.data[i * 3 + c];
-                    *o += a * (cloned[i * 3 + c] - *o);
-                }
+                *o += a * (fill->data[i * 3 + c] + m.x[k] - *o);
         }
-    if (background)
-        g_object_unref(background);
-    free(parts);
-    free(cloned);
-    free(labels);
-    return s == GP_OK ? GP_OK : gp_fail(err, s, "out of memory merging the inpainted region");
+    }
+    membrane_free(&m);
+    return GP_OK;
 }

@@ -120,18 +120,10 @@ static gp_status emit(job *j, gp_image *alpha, gpb_output *out, gp_error *err)
     return out->buffer ? GP_OK : gp_fail(err, GP_ERR_MEMORY, "out of memory for the result");
 }
 
-/* A GEGL without its operation modules would fail deep inside a graph.
- * seamless-clone is GPL-3 and GEGL hides such operations from programs
- * that do not declare a compatible licence: ganprior is GPL-3.0+. */
+/* A GEGL without its operation modules would fail deep inside a graph. */
 static gp_status check_gegl(gp_error *err)
 {
-    gchar *licence = NULL;
-    g_object_get(gegl_config(), "application-license", &licence, NULL);
-    if (g_strcmp0(licence, "GPL3")) /* setting it reloads every module */
-        g_object_set(gegl_config(), "application-license", "GPL3", NULL);
-    g_free(licence);
-    static const char *const needed[] = { "gegl:buffer-source", "gegl:scale-size",
-                                          "gegl:seamless-clone" };
+    static const char *const needed[] = { "gegl:buffer-source", "gegl:scale-size" };
     for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
         if (!gegl_has_operation(needed[i]))
             return gp_fail(err, GP_ERR_UNSUPPORTED,

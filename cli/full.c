@@ -6,15 +6,13 @@
 
 #include <stdlib.h>
 
-/* Once per process: GEGL, with the licence declared before its modules
- * load (seamless-clone is GPL-3; ganprior is GPL-3.0+). */
+/* Once per process: GEGL. */
 static void start_gegl(void)
 {
     static bool started;
     if (started)
         return;
     started = true;
-    g_object_set(gegl_config(), "application-license", "GPL3", NULL);
     gegl_init(NULL, NULL);
     atexit(gegl_exit);
 }

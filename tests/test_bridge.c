@@ -231,8 +231,6 @@ static void test_refusals(gp_model *m)
 
 int main(void)
 {
-    /* As a host should: the licence first, so modules load once. */
-    g_object_set(gegl_config(), "application-license", "GPL3", NULL);
     gegl_init(NULL, NULL);
     char path[512];
     snprintf(path, sizeof path, "%s/pggan32-bridge.safetensors", testmodel_tmpdir());

@@ -7,7 +7,12 @@ call, so methods and options added to the CLI later need no change here.
 When the CLI refuses a method for a task (or fails), the method is
 skipped for that setting with the CLI's own message as the reason.
 
-The model works at its own size S, the set at 128, so the harness:
+With --full among the extra arguments the CLI does what the GIMP plug-in
+does: it takes the 128 px input (and hole) as they are, resamples to the
+model itself and merges the result back at 128 (inpainting: Poisson
+clone, only hole pixels change; colorization: the input's L* kept;
+super-resolution: back-projection onto the low-res input).  Without it
+the model works at its own size S, the set at 128, so the harness:
   - shrinks the 128 input to S with a box filter (an area mean: a model
     pixel mixes only the 128 pixels it covers, so no hole pixel leaks
     into a known one), for inpainting also the mask, a model pixel being
@@ -65,6 +70,23 @@ def _hole_at(hole, size):
     return np.asarray(Image.fromarray(hole.astype(np.uint8) * 255).resize(size, Image.NEAREST)) > 0
 
 
+def ensure_subspaces(cli, model, methods, env):
+    """The subspace method reads the model's subspaces from beside it:
+    when a run asks for that method and they are missing, they are learnt
+    once with `ganprior subspaces` defaults.  Returns a note, or None."""
+    stem, ext = os.path.splitext(model)
+    sidecar = f"{stem}.subspaces{ext}"
+    wanted = any(m.method == "subspace" and "--subspaces" not in m.extra for m in methods)
+    if not wanted or os.path.exists(sidecar):
+        return None
+    t = Stopwatch()
+    p = subprocess.run([cli, "subspaces", "--model", model], capture_output=True, text=True, env=env)
+    if p.returncode:
+        return f"learning subspaces failed: {p.stderr.strip()}"
+    wall, _ = t.split()
+    return f"subspaces learnt first with `ganprior subspaces` defaults in {wall:.1f} s: {p.stdout.strip()}"
+
+
 class Ours:
     tasks = {"reconstruct", "inpaint", "colorize", "superres"}
 
@@ -72,6 +94,7 @@ class Ours:
         name, _, extra = spec.partition(":")
         self.method, self.extra = name.strip(), shlex.split(extra)
         self.label = "ours " + " ".join([self.method] + self.extra)
+        self.full = "--full" in self.extra
         self.cli, self.model, self.size, self.env = cli, model, size, env
         self.notes = set()  # distinct "ganprior: note: ..." lines
 
@@ -80,14 +103,18 @@ class Ours:
                 "--method", self.method, *self.extra]
         if setting.task == "superres":
             low = item.input.shape[1]
-            if self.size[0] <= low or self.size[0] % low:
+            if self.full:
+                argv += ["--factor", str(item.original.shape[1] // low)]
+            elif self.size[0] <= low or self.size[0] % low:
                 raise Skip(f"the {self.size[0]} px model cannot enlarge a {low} px input")
-            argv += ["--factor", str(self.size[0] // low)]
+            else:
+                argv += ["--factor", str(self.size[0] // low)]
             Image.fromarray(item.input).save(f"{d}/in.png")
         else:
-            Image.fromarray(_resize(item.input, self.size)).save(f"{d}/in.png")
+            Image.fromarray(item.input if self.full else _resize(item.input, self.size)).save(f"{d}/in.png")
         if setting.task == "inpaint":
-            Image.fromarray(_hole_at(item.hole, self.size).astype(np.uint8) * 255).save(f"{d}/mask.png")
+            hole = item.hole if self.full else _hole_at(item.hole, self.size)
+            Image.fromarray(hole.astype(np.uint8) * 255).save(f"{d}/mask.png")
             argv += ["--mask", f"{d}/mask.png"]
         return argv
 

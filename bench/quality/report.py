@@ -89,6 +89,10 @@ def header(run):
            "is larger than that input. The *resize bound* row of reconstruction is that round trip with no "
            f"model (128 -> {size[0]} -> 128): what a perfect {size[0]} px model would score."
            if small else "The model works at 128 px: inputs go to it unchanged.")
+        + " Rows with `--full` are what the GIMP plug-in gives: the CLI takes the 128 px input as it is, "
+          "resamples it to the model and merges the result back at 128 px (inpainting: Poisson cloning, "
+          "only hole pixels change; colorization: the input's CIE L* kept, a*b* from the model; "
+          "super-resolution: back-projection onto the low-res input)."
         + " Its seconds are those of one `ganprior` process, model loading included.",
         "",
         "**dist**: LPIPS-style perceptual distance on SqueezeNet v1.1 features (shared Keras-port weights): "

@@ -173,7 +173,10 @@ def main():
     methods, notes = peers.all_peers()
     if size != (dataset.SIZE, dataset.SIZE):
         methods.append(ours.ResizeBound(size))
-    methods += [ours.Ours(spec, cli, model, size, env) for spec in (a.method or ["single", "multicode"])]
+    mine = [ours.Ours(spec, cli, model, size, env) for spec in (a.method or ["single", "multicode"])]
+    learnt = ours.ensure_subspaces(cli, model, mine, env)
+    notes += [learnt] if learnt else []
+    methods += mine
     work = tempfile.mkdtemp(prefix="ganprior-quality-")
     try:
         results, rows, spent = evaluate(settings, sets, methods, Distance(dataset.shared_dir(ROOT)),
