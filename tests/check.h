@@ -6,7 +6,9 @@
 
 #include <stdio.h>
 
-static int check_failures, check_count;
+/* One tally per executable, whichever of its files the checks are in:
+ * every file's weak definition is the same variable. */
+__attribute__((weak)) int check_failures, check_count;
 
 #define CHECK(cond, ...)                                                   \
     do {                                                                   \

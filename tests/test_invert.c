@@ -3,11 +3,9 @@
  * bad arguments. */
 #include "check.h"
 #include "ganprior.h"
-#include "quality.h"
+#include "task_checks.h"
 #include "testmodel.h"
 
-#include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 static gp_invert_params quick(gp_task task, gp_method method)
@@ -22,87 +20,9 @@ static gp_invert_params quick(gp_task task, gp_method method)
     return p;
 }
 
-static void test_recover(gp_model *m, const gp_image *y)
+static gp_invert_params multicode(gp_task task)
 {
-    gp_invert_params p = quick(GP_TASK_RECONSTRUCT, GP_METHOD_MULTICODE);
-    gp_image out = { 0 };
-    gp_invert_report rep;
-    gp_error err;
-    CHECK(gp_invert(m, &p, y, NULL, &out, &rep, &err) == GP_OK, "multicode: %s", err.message);
-    if (!out.data)
-        return;
-    double q = psnr(out.data, y->data, (size_t)3 * y->width * y->height, 1, NULL);
-    printf("multicode recovers G(z*): %.1f dB in %d iterations\n", q, rep.iterations);
-    CHECK(q >= 30.0, "multi-code inversion of G(z*) reached only %.1f dB", q);
-    gp_image_release(&out);
-}
-
-static void test_tasks(gp_model *m, const gp_image *y)
-{
-    const int w = y->width, h = y->height;
-    gp_image mask, out = { 0 }, small, g;
-    gp_error err;
-    gp_image_alloc(&mask, w, h, 1);
-    float *keep = malloc(sizeof(float) * w * h);
-    for (int i = 0; i < w * h; i++) {
-        int x = i % w, yy = i / w;
-        mask.data[i] = (x >= w / 4 && x < 3 * w / 4 && yy >= h / 4 && yy < 3 * h / 4) ? 1.0f : 0.0f;
-        keep[i] = 1.0f - mask.data[i];
-    }
-    gp_invert_params p = quick(GP_TASK_INPAINT, GP_METHOD_MULTICODE);
-    CHECK(gp_invert(m, &p, y, &mask, &out, NULL, &err) == GP_OK, "inpaint: %s", err.message);
-    if (out.data) {
-        double q = psnr(out.data, y->data, (size_t)3 * w * h, 3, keep);
-        printf("inpaint: %.1f dB on known pixels\n", q);
-        CHECK(q >= 28.0, "inpaint matched the known pixels to only %.1f dB", q);
-    }
-    gp_image_release(&out);
-
-    gp_image_alloc(&g, w, h, 1);
-    gray(y, g.data);
-    p = quick(GP_TASK_COLORIZE, GP_METHOD_MULTICODE);
-    CHECK(gp_invert(m, &p, &g, NULL, &out, NULL, &err) == GP_OK, "colorize: %s", err.message);
-    if (out.data) {
-        float *go = malloc(sizeof(float) * w * h);
-        gray(&out, go);
-        double q = psnr(go, g.data, (size_t)w * h, 1, NULL);
-        printf("colorize: gray(out) vs gray input %.1f dB\n", q);
-        CHECK(q >= 30.0, "colorize matched luminance to only %.1f dB", q);
-        free(go);
-    }
-    gp_image_release(&out);
-
-    const int f = 4;
-    gp_image_alloc(&small, w / f, h / f, 3);
-    for (int yy = 0; yy < h / f; yy++)
-        for (int x = 0; x < w / f; x++)
-            for (int c = 0; c < 3; c++) {
-                float s = 0.0f;
-                for (int k = 0; k < f * f; k++)
-                    s += y->data[3 * ((yy * f + k / f) * w + x * f + k % f) + c];
-                small.data[3 * (yy * (w / f) + x) + c] = s / (f * f);
-            }
-    p = quick(GP_TASK_SUPERRES, GP_METHOD_MULTICODE);
-    p.superres_factor = f;
-    CHECK(gp_invert(m, &p, &small, NULL, &out, NULL, &err) == GP_OK, "superres: %s", err.message);
-    if (out.data) {
-        double q = psnr(out.data, y->data, (size_t)3 * w * h, 1, NULL);
-        printf("superres x%d: %.1f dB against the full-resolution original\n", f, q);
-        CHECK(q >= 20.0, "super-resolution reached only %.1f dB", q);
-    }
-    gp_image_release(&out);
-    gp_image_release(&small);
-    gp_image_release(&g);
-    gp_image_release(&mask);
-    free(keep);
-}
-
-static bool cancel_at_5(void *user, int it, int total, float loss)
-{
-    (void)total;
-    (void)loss;
-    *(int *)user = it;
-    return it < 5;
+    return quick(task, GP_METHOD_MULTICODE);
 }
 
 static bool cancel_at_start(void *user, int it, int total, float loss)
@@ -205,8 +125,7 @@ int main(void)
         return CHECK_DONE();
     gp_image y = { 0 };
     CHECK(gp_model_sample(m, 7, &y, &err) == GP_OK, "sample: %s", err.message);
-    test_recover(m, &y);
-    test_tasks(m, &y);
+    check_every_task(m, &y, multicode);
     test_cancel_and_determinism(m, &y);
     test_bad_args(m, &y);
     gp_image_release(&y);

@@ -5,15 +5,14 @@
 #include "check.h"
 #include "ganprior.h"
 #include "quality.h"
+#include "task_checks.h"
 #include "testmodel.h"
 
-#include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 static const gp_subspaces *subs;
 
-static gp_invert_params quick(gp_task task)
+static gp_invert_params subspace(gp_task task)
 {
     gp_invert_params p;
     gp_invert_params_default(&p, task);
@@ -26,93 +25,9 @@ static gp_invert_params quick(gp_task task)
     return p;
 }
 
-/* Runs p on target t (mask for inpaint); returns the iterations taken,
- * or -1 on failure. */
-static double run(gp_model *m, const gp_invert_params *p, const gp_image *t, const gp_image *mask,
-                  gp_image *out)
-{
-    gp_error err;
-    gp_invert_report rep;
-    gp_status s = gp_invert(m, p, t, mask, out, &rep, &err);
-    CHECK(s == GP_OK, "task %d: %s", (int)p->task, err.message);
-    return s == GP_OK ? rep.iterations : -1;
-}
-
-static void test_tasks(gp_model *m, const gp_image *y)
-{
-    const int w = y->width, h = y->height;
-    const size_t n = (size_t)3 * w * h;
-    gp_image out = { 0 }, mask, g, small;
-    gp_invert_params p = quick(GP_TASK_RECONSTRUCT);
-    if (run(m, &p, y, NULL, &out) > 0) {
-        double q = psnr(out.data, y->data, n, 1, NULL);
-        printf("subspace recovers G(z*): %.1f dB\n", q);
-        CHECK(q >= 30.0, "subspace inversion of G(z*) reached only %.1f dB", q);
-    }
-    gp_image_release(&out);
-
-    gp_image_alloc(&mask, w, h, 1);
-    float *keep = malloc(sizeof(float) * w * h);
-    for (int i = 0; i < w * h; i++) {
-        int x = i % w, yy = i / w;
-        mask.data[i] = (x >= w / 4 && x < 3 * w / 4 && yy >= h / 4 && yy < 3 * h / 4) ? 1.0f : 0.0f;
-        keep[i] = 1.0f - mask.data[i];
-    }
-    p = quick(GP_TASK_INPAINT);
-    if (run(m, &p, y, &mask, &out) > 0) {
-        double q = psnr(out.data, y->data, n, 3, keep);
-        printf("inpaint: %.1f dB on known pixels\n", q);
-        CHECK(q >= 28.0, "inpaint matched the known pixels to only %.1f dB", q);
-    }
-    gp_image_release(&out);
-
-    gp_image_alloc(&g, w, h, 1);
-    gray(y, g.data);
-    p = quick(GP_TASK_COLORIZE);
-    if (run(m, &p, &g, NULL, &out) > 0) {
-        float *go = malloc(sizeof(float) * w * h);
-        gray(&out, go);
-        double q = psnr(go, g.data, (size_t)w * h, 1, NULL);
-        printf("colorize: luminance %.1f dB\n", q);
-        CHECK(q >= 30.0, "colorize matched luminance to only %.1f dB", q);
-        free(go);
-    }
-    gp_image_release(&out);
-
-    const int f = 4;
-    gp_image_alloc(&small, w / f, h / f, 3);
-    for (int i = 0; i < (w / f) * (h / f) * 3; i++) {
-        int c = i % 3, x = (i / 3) % (w / f), yy = i / 3 / (w / f);
-        float s = 0.0f;
-        for (int k = 0; k < f * f; k++)
-            s += y->data[3 * ((yy * f + k / f) * w + x * f + k % f) + c];
-        small.data[i] = s / (f * f);
-    }
-    p = quick(GP_TASK_SUPERRES);
-    p.superres_factor = f;
-    if (run(m, &p, &small, NULL, &out) > 0) {
-        double q = psnr(out.data, y->data, n, 1, NULL);
-        printf("superres x%d: %.1f dB against the original\n", f, q);
-        CHECK(q >= 20.0, "super-resolution reached only %.1f dB", q);
-    }
-    gp_image_release(&out);
-    gp_image_release(&mask);
-    gp_image_release(&g);
-    gp_image_release(&small);
-    free(keep);
-}
-
-static bool cancel_at_5(void *user, int it, int total, float loss)
-{
-    (void)total;
-    (void)loss;
-    *(int *)user = it;
-    return it < 5;
-}
-
 static void test_cancel_and_determinism(gp_model *m, const gp_image *y)
 {
-    gp_invert_params p = quick(GP_TASK_RECONSTRUCT);
+    gp_invert_params p = subspace(GP_TASK_RECONSTRUCT);
     p.iterations = 40;
     int seen = 0;
     p.progress = cancel_at_5;
@@ -153,13 +68,13 @@ static void expect_error(gp_model *m, const gp_invert_params *p, const gp_image 
 
 static void test_bad_args(gp_model *m, const gp_image *y, const char *sidecar)
 {
-    gp_invert_params p = quick(GP_TASK_RECONSTRUCT);
+    gp_invert_params p = subspace(GP_TASK_RECONSTRUCT);
     p.codes_per_subspace = 0;
     expect_error(m, &p, y, GP_ERR_ARGUMENT, "codes per subspace");
-    p = quick(GP_TASK_RECONSTRUCT);
+    p = subspace(GP_TASK_RECONSTRUCT);
     p.split_block = gp_subspaces_get_info(subs)->split_block + 1;
     expect_error(m, &p, y, GP_ERR_ARGUMENT, "subspaces were learnt at block");
-    p = quick(GP_TASK_RECONSTRUCT);
+    p = subspace(GP_TASK_RECONSTRUCT);
     p.subspaces = NULL;
     remove(sidecar);
     expect_error(m, &p, y, GP_ERR_IO, "needs the model's subspaces");
@@ -167,7 +82,7 @@ static void test_bad_args(gp_model *m, const gp_image *y, const char *sidecar)
 
 static void test_swap(gp_model *m, const gp_image *y, const gp_image *y2)
 {
-    gp_invert_params p = quick(GP_TASK_RECONSTRUCT);
+    gp_invert_params p = subspace(GP_TASK_RECONSTRUCT);
     p.iterations = 150;
     gp_image a = { 0 }, b = { 0 }, ra = { 0 }, same_a = { 0 }, same_b = { 0 };
     gp_error err;
@@ -217,7 +132,7 @@ int main(void)
     CHECK(gp_model_sample(m, 7, &y, &err) == GP_OK && gp_model_sample(m, 8, &y2, &err) == GP_OK,
           "sample: %s", err.message);
     if (s && y.data && y2.data) {
-        test_tasks(m, &y);
+        check_every_task(m, &y, subspace);
         test_cancel_and_determinism(m, &y);
         test_swap(m, &y, &y2);
         test_bad_args(m, &y, sidecar);
