@@ -4,8 +4,9 @@
  * (resized to the model size, or to model size / factor for superres;
  * the mask thresholded), runs gp_invert with a progress bar and Ctrl-C
  * as cancel, writes the generator's model-size image, and prints one
- * JSON line: method, task, iterations, tune_steps, seconds, loss and
- * the PSNR of the result against the target in the task's own terms.
+ * JSON line: method, task, iterations, tune_steps, adversarial (whether
+ * the tuning used a discriminator), seconds, loss and the PSNR of the
+ * result against the target in the task's own terms.
  * With --full the bridge merges the result into the picture at its own
  * resolution instead (full.c), and the PSNR is taken at that size.
  */
@@ -149,12 +150,28 @@ static int task_options(invert_job *j, arg_opt *opts)
     opts[n++] = (arg_opt){ .name = "tune-locality", .kind = ARG_FLOAT,
                            .value = &j->p.tune_locality_weight, .min = 0, .max = 1000, .metavar = "W",
                            .help = "weight of keeping nearby codes' images as they were" };
+    opts[n++] = (arg_opt){ .name = "tune-adv", .kind = ARG_FLOAT,
+                           .value = &j->p.tune_adversarial_weight, .min = 0, .max = 1000,
+                           .metavar = "W",
+                           .help = "weight of the discriminator's adversarial term over the whole "
+                                   "image while tuning" };
+    opts[n++] = (arg_opt){ .name = "tune-adv-local", .kind = ARG_FLOAT,
+                           .value = &j->p.tune_adversarial_local_weight, .min = 0, .max = 1000,
+                           .metavar = "W",
+                           .help = "weight of the discriminator's adversarial term over the hole "
+                                   "(inpaint; the whole image for the other tasks)" };
+    opts[n++] = (arg_opt){ .name = "disc", .kind = ARG_STRING, .value = &j->p.discriminator_model,
+                           .metavar = "FILE",
+                           .help = "the discriminator of the adversarial terms (a missing or "
+                                   "broken file is an error)",
+                           .default_text = "default: MODEL-disc.safetensors next to the model, "
+                                           "when it is there" };
     return n;
 }
 
 static arg_result parse(invert_job *j, int argc, char **argv)
 {
-    arg_opt opts[24]; /* task_options fills at most 21 */
+    arg_opt opts[28]; /* task_options fills at most 24 */
     const arg_command cmd = { .name = j->def->name, .synopsis = j->def->synopsis,
                               .summary = j->def->summary, .opts = opts,
                               .nopts = task_options(j, opts) };
@@ -320,8 +337,10 @@ static void print_number(const char *key, double v, const char *fmt)
 
 static void print_report(const invert_job *j)
 {
-    printf("{\"method\":\"%s\",\"task\":\"%s\",\"iterations\":%d,\"tune_steps\":%d",
-           method_name(j->method), j->def->name, j->report.iterations, j->report.tune_steps);
+    printf("{\"method\":\"%s\",\"task\":\"%s\",\"iterations\":%d,\"tune_steps\":%d,"
+           "\"adversarial\":%s",
+           method_name(j->method), j->def->name, j->report.iterations, j->report.tune_steps,
+           j->report.adversarial ? "true" : "false");
     print_number("seconds", j->report.seconds, "%.3f");
     print_number("loss", j->report.loss, "%.6g");
     print_number("psnr", task_psnr(j), "%.3f");
@@ -371,6 +390,10 @@ static int run(invert_job *j)
     if (j->p.perceptual_weight > 0.0f && !j->report.perceptual)
         fputs("ganprior: note: the perceptual loss was not used (no SqueezeNet network found, "
               "or the compared image is too small for it)\n", stderr);
+    if (j->p.tune_steps > 0 && !j->report.adversarial &&
+        (j->p.tune_adversarial_weight > 0.0f || j->p.tune_adversarial_local_weight > 0.0f))
+        fputs("ganprior: note: the adversarial tuning terms were not used (no "
+              "MODEL-disc.safetensors next to the model; see --disc)\n", stderr);
     print_report(j);
     return 0;
 }

@@ -235,3 +235,19 @@ gp_status gp_arch_build(json_object *layers, gp_shape in, gp_safetensors *st,
     *out = net;
     return GP_OK;
 }
+
+bool gp_arch_input(json_object *arch, gp_shape *in)
+{
+    json_object *j;
+    if (!json_object_object_get_ex(arch, "input", &j) || !json_object_is_type(j, json_type_array) ||
+        json_object_array_length(j) != 3)
+        return false;
+    int d[3];
+    for (int i = 0; i < 3; i++) {
+        d[i] = json_object_get_int(json_object_array_get_idx(j, (size_t)i));
+        if (d[i] <= 0 || d[i] > 1 << 20)
+            return false;
+    }
+    *in = (gp_shape){ 1, d[0], d[1], d[2] };
+    return true;
+}

@@ -15,6 +15,10 @@
 gp_status gp_arch_build(json_object *layers, gp_shape in, gp_safetensors *st,
                         gp_net **out, gp_error *err);
 
+/* Reads a "sequential" arch's "input": [c, h, w] as one sample's shape;
+ * false when it is missing or out of range. */
+bool gp_arch_input(json_object *arch, gp_shape *in);
+
 /* Turns a "pggan" arch object into the equivalent "layers" array (new
  * reference, caller puts it), with tensor names in the genforce layout. */
 json_object *gp_pggan_layers(json_object *arch, gp_shape *in, char *why,

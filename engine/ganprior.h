@@ -186,6 +186,23 @@ typedef struct gp_invert_params {
     float tune_locality_radius; /* (0, 1]: the nearby codes are the pivot
                              moved this fraction of the way towards
                              random codes of the model's distribution */
+    /* Adversarial terms of the tuning ("Near Perfect GAN Inversion"):
+     * a discriminator of the generator's images (a second network file)
+     * scores the tuned image, and the non-saturating generator loss
+     * softplus(-logit) pulls it towards what the discriminator takes for
+     * real.  Global: the mean over the discriminator's logit map; local:
+     * the mean weighted by the inpainting hole box-averaged to that map
+     * (the same as global for the other tasks).  Used only when
+     * tune_steps > 0, a weight is > 0 and a discriminator is found; its
+     * own weights never change. */
+    float tune_adversarial_weight;       /* global term, >= 0 */
+    float tune_adversarial_local_weight; /* local term, >= 0 */
+    const char *discriminator_model; /* path to the discriminator file
+                             (missing or malformed: an error), or NULL:
+                             the model's path with ".safetensors"
+                             replaced by "-disc.safetensors", and when
+                             that file does not exist the tuning runs
+                             without the terms (report.adversarial) */
     uint64_t seed;
     const char *perceptual_model; /* path to the SqueezeNet file, or NULL:
                                      $GANPRIOR_PERCEPTUAL, then installed */
@@ -203,6 +220,7 @@ typedef struct gp_invert_report {
     double seconds;
     bool perceptual;     /* the feature loss was used (network found and
                             the compared image large enough) */
+    bool adversarial;    /* the tuning used a discriminator's terms */
 } gp_invert_report;
 
 /* Inverts the generator against target under p->task.  mask (inpaint

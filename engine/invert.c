@@ -16,13 +16,15 @@
  * term is not implemented here (see bench/results/subspace.md).
  *
  * With tune_steps, the generator's weights are then tuned from the best
- * codes on the same loss (PTI, Roich et al. 2021: tune.c).
+ * codes on the same loss (PTI, Roich et al. 2021: tune.c), optionally
+ * with a discriminator's adversarial terms (discriminator.c).
  */
 #include "invert.h"
 
 #include "adam.h"
 #include "compose.h"
 #include "degrade.h"
+#include "discriminator.h"
 #include "error.h"
 #include "model.h"
 #include "perceptual.h"
@@ -41,6 +43,7 @@ typedef struct run {
     gp_subspaces *owned_sub;
     gp_degrade deg;
     gp_perceptual *perc;
+    gp_disc *disc;      /* tuning's adversarial terms, or NULL */
     size_t npix;        /* floats in x = G(z) */
     size_t nd;          /* floats in D(x) */
     float *keep;        /* inpaint mask, 1 = known */
@@ -73,9 +76,11 @@ static gp_status check_args(const gp_model *m, const gp_invert_params *p, const 
     if (p->tune_steps < 0 || p->tune_steps > 1000000)
         return gp_fail(err, GP_ERR_ARGUMENT, "tuning steps must be 0..1000000 (got %d)", p->tune_steps);
     if (p->tune_steps > 0 && (!(p->tune_learning_rate > 0.0f) || !(p->tune_locality_weight >= 0.0f) ||
-                              !(p->tune_locality_radius > 0.0f && p->tune_locality_radius <= 1.0f)))
-        return gp_fail(err, GP_ERR_ARGUMENT, "tuning needs a learning rate > 0, a locality weight >= 0 "
-                       "and a locality radius in (0, 1]");
+                              !(p->tune_locality_radius > 0.0f && p->tune_locality_radius <= 1.0f) ||
+                              !(p->tune_adversarial_weight >= 0.0f) ||
+                              !(p->tune_adversarial_local_weight >= 0.0f)))
+        return gp_fail(err, GP_ERR_ARGUMENT, "tuning needs a learning rate > 0, locality and adversarial "
+                       "weights >= 0 and a locality radius in (0, 1]");
     if (p->method == GP_METHOD_MULTICODE && (p->codes < 1 || p->codes > 1024))
         return gp_fail(err, GP_ERR_ARGUMENT, "codes must be 1..1024 (got %d)", p->codes);
     if (p->method == GP_METHOD_SUBSPACE && (p->codes_per_subspace < 1 || p->codes_per_subspace > 64))
@@ -309,6 +314,7 @@ static void run_free(run *r)
 {
     gp_composer_free(&r->k);
     gp_perceptual_free(r->perc);
+    gp_disc_free(r->disc);
     free(r->keep);
     free(r->target);
     free(r->xd);
@@ -382,11 +388,40 @@ static gp_status tune(run *r, gp_rng *rng, gp_invert_report *rep, gp_error *err)
     memcpy(r->k.z, r->best_z, (size_t)r->k.n * r->k.latent * sizeof(float));
     memcpy(r->k.alpha, r->best_alpha, (size_t)r->k.n * r->k.c * sizeof(float));
     gp_tune_job j = { .m = r->m, .p = r->p, .k = &r->k, .loss = tune_loss, .ctx = r,
-                      .dx = r->gx, .best = r->best };
+                      .dx = r->gx, .disc = r->disc, .best = r->best };
     gp_status s = gp_tune(&j, rng, err);
     rep->tune_steps = j.steps;
+    rep->adversarial = r->disc != NULL;
     rep->loss = j.best_loss;
     return s;
+}
+
+/* The discriminator of tuning's adversarial terms, when they are
+ * wanted: a file the caller names must load; otherwise the one next to
+ * the model is used if it is there.  The local term looks at the hole. */
+static gp_status setup_disc(run *r, gp_error *err)
+{
+    const gp_invert_params *p = r->p;
+    if (p->tune_steps == 0 ||
+        !(p->tune_adversarial_weight > 0.0f || p->tune_adversarial_local_weight > 0.0f))
+        return GP_OK;
+    const bool named = p->discriminator_model && *p->discriminator_model;
+    char path[4096];
+    gp_status s = gp_disc_find(r->m, p->discriminator_model, path, sizeof path, named ? err : NULL);
+    if (s != GP_OK)
+        return named ? s : GP_OK;
+    s = gp_disc_load(path, &r->m->info, &r->disc, err);
+    if (s != GP_OK || !r->keep)
+        return s;
+    const size_t hw = (size_t)r->deg.w * r->deg.h;
+    float *hole = malloc(hw * sizeof(float));
+    if (!hole)
+        return gp_fail(err, GP_ERR_MEMORY, "out of memory");
+    for (size_t i = 0; i < hw; i++)
+        hole[i] = 1.0f - r->keep[i];
+    gp_disc_set_region(r->disc, hole);
+    free(hole);
+    return GP_OK;
 }
 
 static gp_status run_setup(run *r, const gp_image *y, const gp_image *mask, bool want_feat,
@@ -421,7 +456,7 @@ static gp_status run_setup(run *r, const gp_image *y, const gp_image *mask, bool
             return gp_fail(err, GP_ERR_MEMORY, "out of memory for the subspace masks");
     }
     setup_perceptual(r);
-    return GP_OK;
+    return setup_disc(r, err);
 }
 
 gp_status gp_invert_feature(gp_model *m, const gp_invert_params *p, const gp_image *target,

@@ -41,23 +41,6 @@ static gp_status read_common(gp_model *m, json_object *arch, const char *path, g
     return GP_OK;
 }
 
-/* Seq input from "input": [c, h, w]. */
-static bool read_input(json_object *arch, gp_shape *in)
-{
-    json_object *j;
-    if (!json_object_object_get_ex(arch, "input", &j) || !json_object_is_type(j, json_type_array) ||
-        json_object_array_length(j) != 3)
-        return false;
-    int d[3];
-    for (int i = 0; i < 3; i++) {
-        d[i] = json_object_get_int(json_object_array_get_idx(j, (size_t)i));
-        if (d[i] <= 0 || d[i] > 1 << 20)
-            return false;
-    }
-    *in = (gp_shape){ 1, d[0], d[1], d[2] };
-    return true;
-}
-
 static gp_status build_net(gp_model *m, gp_safetensors *st, json_object *arch, gp_error *err)
 {
     const char *path = gp_safetensors_path(st);
@@ -72,7 +55,7 @@ static gp_status build_net(gp_model *m, gp_safetensors *st, json_object *arch, g
         if (!layers)
             return gp_fail(err, GP_ERR_FORMAT, "%s: %s", path, why);
     } else if (!strcmp(family, "sequential")) {
-        if (!json_object_object_get_ex(arch, "layers", &layers) || !read_input(arch, &in))
+        if (!json_object_object_get_ex(arch, "layers", &layers) || !gp_arch_input(arch, &in))
             return gp_fail(err, GP_ERR_FORMAT, "%s: sequential architecture needs \"input\" [c,h,w] and \"layers\"", path);
         json_object_get(layers);
     } else {
@@ -229,7 +212,21 @@ gp_status gp_model_sample(gp_model *m, uint64_t seed, gp_image *out, gp_error *e
     return s == GP_OK ? GP_OK : gp_fail(err, s, "cannot allocate the output image");
 }
 
-static bool file_exists(const char *p)
+gp_status gp_model_sidecar_path(const gp_model *m, const char *suffix, char *buf, size_t size,
+                                gp_error *err)
+{
+    static const char ext[] = ".safetensors";
+    if (!m->path)
+        return gp_fail(err, GP_ERR_MEMORY, "out of memory");
+    size_t n = strlen(m->path), e = strlen(ext);
+    if (n > e && !strcmp(m->path + n - e, ext))
+        n -= e;
+    if (snprintf(buf, size, "%.*s%s%s", (int)n, m->path, suffix, ext) >= (int)size)
+        return gp_fail(err, GP_ERR_ARGUMENT, "path too long: %s", m->path);
+    return GP_OK;
+}
+
+bool gp_file_exists(const char *p)
 {
     struct stat sb;
     return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
@@ -237,9 +234,9 @@ static bool file_exists(const char *p)
 
 gp_status gp_model_find(const char *name, char *buf, size_t size, gp_error *err)
 {
-    if (strchr(name, '/') || file_exists(name)) {
+    if (strchr(name, '/') || gp_file_exists(name)) {
         snprintf(buf, size, "%s", name);
-        if (file_exists(buf))
+        if (gp_file_exists(buf))
             return GP_OK;
         return gp_fail(err, GP_ERR_IO, "model file %s does not exist", name);
     }
@@ -256,7 +253,7 @@ gp_status gp_model_find(const char *name, char *buf, size_t size, gp_error *err)
         if (!dirs[i][0])
             continue;
         snprintf(buf, size, "%s/%s", dirs[i], name);
-        if (file_exists(buf))
+        if (gp_file_exists(buf))
             return GP_OK;
     }
     return gp_fail(err, GP_ERR_IO, "model '%s' not found in $GANPRIOR_MODEL_PATH, %s or %s", name,

@@ -27,6 +27,12 @@ void gp_invert_params_default(gp_invert_params *p, gp_task task)
     p->tune_learning_rate = 3e-3f;
     p->tune_locality_weight = 0.1f;
     p->tune_locality_radius = 0.5f;
+    /* Off: with a discriminator trained for the 32 px CelebA DCGAN, no
+     * weight tried raised inpainting's hole PSNR beyond noise, most
+     * lowered it (by up to 5.6 dB), and reconstruction stayed within
+     * 0.1 dB (bench/results/regularisers.md). */
+    p->tune_adversarial_weight = 0.0f;
+    p->tune_adversarial_local_weight = 0.0f;
 }
 
 void gp_subspace_params_default(gp_subspace_params *p)

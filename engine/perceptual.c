@@ -5,12 +5,12 @@
 #include "perceptual.h"
 #include "arch.h"
 #include "error.h"
+#include "model.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define MAX_TAPS 8
 
@@ -98,18 +98,12 @@ void gp_perceptual_free(gp_perceptual *p)
     free(p);
 }
 
-static bool is_file(const char *path)
-{
-    struct stat sb;
-    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
-}
-
 gp_status gp_perceptual_find(const char *explicit_path, char *buf, size_t size, gp_error *err)
 {
     const char *env = getenv("GANPRIOR_PERCEPTUAL");
     const char *cands[3] = { explicit_path, env, GP_DATADIR "/models/squeezenet1.1.safetensors" };
     for (int i = 0; i < 3; i++)
-        if (cands[i] && *cands[i] && is_file(cands[i])) {
+        if (cands[i] && *cands[i] && gp_file_exists(cands[i])) {
             snprintf(buf, size, "%s", cands[i]);
             return GP_OK;
         }

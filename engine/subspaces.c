@@ -292,13 +292,5 @@ gp_status gp_subspaces_load(const gp_model *m, const char *path, gp_subspaces **
 
 gp_status gp_subspaces_path(const gp_model *m, char *buf, size_t size, gp_error *err)
 {
-    static const char ext[] = ".safetensors";
-    if (!m->path)
-        return gp_fail(err, GP_ERR_MEMORY, "out of memory");
-    size_t n = strlen(m->path), e = strlen(ext);
-    if (n > e && !strcmp(m->path + n - e, ext))
-        n -= e;
-    if (snprintf(buf, size, "%.*s.subspaces%s", (int)n, m->path, ext) >= (int)size)
-        return gp_fail(err, GP_ERR_ARGUMENT, "path too long: %s", m->path);
-    return GP_OK;
+    return gp_model_sidecar_path(m, ".subspaces", buf, size, err);
 }

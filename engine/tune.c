@@ -6,10 +6,15 @@
  * The codes the search found (the pivot) are held fixed and the
  * generator's weights move instead, on the same task loss:
  *     L = task(G_theta(pivot)) + lambda * mean((G_theta(z_r) - G_0(z_r))^2)
+ *         [+ a_g * global(G_theta(pivot)) + a_l * local(G_theta(pivot))]
  * where the z_r are codes near the pivot (each code moved a fraction
  * of the way towards a random one, PTI's locality regulariser) and
  * G_0(z_r) their outputs before tuning, computed once.  One z_r per
- * step, in turn, so the term costs one more pass rather than R.
+ * step, in turn, so the term costs one more pass rather than R.  The
+ * bracket, when the job has a discriminator, holds Near Perfect GAN
+ * Inversion's adversarial terms (discriminator.h); their gradient joins
+ * the task's at the pivot's image, so it costs no extra generator pass.
+ * The best image is still chosen on the task loss alone.
  *
  * Scope: the layers after the split (G2), whose input then never
  * changes, so the composed features are computed once and only G2 runs
@@ -20,6 +25,7 @@
 #include "tune.h"
 
 #include "adam.h"
+#include "discriminator.h"
 #include "error.h"
 
 #include <math.h>
@@ -46,7 +52,7 @@ typedef struct tuner {
     float *codes;      /* [samples][ncodes] */
     float *feat;       /* [samples][nfeat] composed features, or NULL when G1 is tuned */
     float *anchor;     /* [samples][npix]: the untuned outputs (0 unused) */
-    float *dreg;       /* [npix] */
+    float *grad;       /* [npix]: the image gradient being back-propagated */
 } tuner;
 
 /* Image of sample s with the current weights. */
@@ -79,9 +85,9 @@ static bool make_samples(tuner *t, gp_rng *rng, bool frozen_g1)
     const float radius = j->p->tune_locality_radius;
     t->codes = malloc((size_t)t->samples * t->ncodes * sizeof(float));
     t->anchor = malloc((size_t)t->samples * t->npix * sizeof(float));
-    t->dreg = malloc(t->npix * sizeof(float));
+    t->grad = malloc(t->npix * sizeof(float));
     t->feat = frozen_g1 ? malloc((size_t)t->samples * t->nfeat * sizeof(float)) : NULL;
-    if (!t->codes || !t->anchor || !t->dreg || (frozen_g1 && !t->feat))
+    if (!t->codes || !t->anchor || !t->grad || (frozen_g1 && !t->feat))
         return false;
     memcpy(t->codes, k->z, t->ncodes * sizeof(float));
     for (int s = 0; s < t->samples; s++) {
@@ -162,7 +168,7 @@ static void tuner_finish(tuner *t)
     free(t->codes);
     free(t->feat);
     free(t->anchor);
-    free(t->dreg);
+    free(t->grad);
 }
 
 /* The locality term of sample s: its gradient, back-propagated. */
@@ -171,8 +177,21 @@ static void locality(tuner *t, int s)
     const float *x = generate(t, s), *a = t->anchor + (size_t)s * t->npix;
     const float g = 2.0f * t->j->p->tune_locality_weight / (float)t->npix;
     for (size_t i = 0; i < t->npix; i++)
-        t->dreg[i] = g * (x[i] - a[i]);
-    backprop(t, t->dreg);
+        t->grad[i] = g * (x[i] - a[i]);
+    backprop(t, t->grad);
+}
+
+/* The gradient at the pivot's image x: the task's, plus the adversarial
+ * terms' when the job has a discriminator. */
+static const float *pivot_gradient(tuner *t, const float *x)
+{
+    const gp_tune_job *j = t->j;
+    if (!j->disc)
+        return j->dx;
+    memcpy(t->grad, j->dx, t->npix * sizeof(float));
+    gp_disc_loss(j->disc, x, j->p->tune_adversarial_weight, j->p->tune_adversarial_local_weight,
+                 t->grad);
+    return t->grad;
 }
 
 static void update(tuner *t, int step)
@@ -205,7 +224,7 @@ static gp_status tune_loop(tuner *t, gp_error *err)
             break;
         if (p->progress && !p->progress(p->progress_user, p->iterations + step + 1, total, loss))
             return gp_fail(err, GP_ERR_CANCELLED, "cancelled after %d tuning steps", step);
-        backprop(t, j->dx);
+        backprop(t, pivot_gradient(t, x));
         if (p->tune_locality_weight > 0.0f)
             locality(t, 1 + step % (t->samples - 1));
         update(t, step);

@@ -3,6 +3,7 @@
 #define GP_TUNE_H
 
 #include "compose.h"
+#include "discriminator.h"
 #include "model.h"
 
 /* The task loss of an image x ([3, H, W], the model's range); leaves
@@ -16,6 +17,7 @@ typedef struct gp_tune_job {
     gp_tune_loss_fn loss;
     void *ctx;
     const float *dx;      /* where loss leaves its gradient */
+    gp_disc *disc;        /* adversarial terms' network, or NULL: none */
     float *best;          /* out: the image of the lowest task loss */
     float best_loss;      /* out */
     int steps;            /* out: weight updates made */

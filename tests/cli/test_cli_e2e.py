@@ -34,7 +34,7 @@ except ImportError:  # the pixel comparisons need them; the rest does not
     np = None
 
 EXE, MODEL = sys.argv[1], sys.argv[2]
-KEYS = ['method', 'task', 'iterations', 'tune_steps', 'seconds', 'loss', 'psnr']
+KEYS = ['method', 'task', 'iterations', 'tune_steps', 'adversarial', 'seconds', 'loss', 'psnr']
 QUICK = ['--iterations', '40', '--restarts', '1']
 
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """test_cli_tune.py — generator tuning from the command line (`--tune`,
-`--tune-all`, `--tune-lr`, `--tune-locality`) on the tiny PGGAN fixture.
+`--tune-all`, `--tune-lr`, `--tune-locality`, `--tune-adv`,
+`--tune-adv-local`, `--disc`) on the tiny PGGAN fixture.
 
-usage: test_cli_tune.py GANPRIOR MODEL
+usage: test_cli_tune.py GANPRIOR MODEL [DISC]
 
 Checks: every task runs with --tune and reports its tune_steps in the
 JSON line; tuning lowers the loss against the same run without it; the
@@ -10,7 +11,11 @@ same command twice writes the same picture; the model file's bytes are
 unchanged; --tune-all runs; bad values (negative steps, a value given to
 the --tune-all flag, a zero rate) are usage errors (exit 2) with one
 line and no output file; Ctrl-C while tuning exits 130 and keeps an
-existing output.  Skips (exit 77) without MODEL.
+existing output.  With DISC (a discriminator for MODEL's images): next
+to the model as MODEL-disc.safetensors it is used ("adversarial": true),
+also when named with --disc; without it the run notes that the terms
+were not used; a missing --disc file fails (exit 1) naming it.  Skips
+(exit 77) without MODEL.
 """
 import json
 import os
@@ -25,6 +30,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from clitest import check, done, isolated_env, run, write_png  # noqa: E402
 
 EXE, SRC_MODEL = sys.argv[1], sys.argv[2]
+SRC_DISC = sys.argv[3] if len(sys.argv) > 3 else None
 QUICK = ['--iterations', '30', '--restarts', '0', '--plateau', '0', '--perceptual', '0']
 
 
@@ -53,6 +59,9 @@ def check_tasks(tmp, env, model):
         check(rc == 0 and rc2 == 0, '%s: exit %d / %d %r' % (task, rc, rc2, err + err2))
         check(plain.get('tune_steps') == 0 and tuned.get('tune_steps') == 20,
               '%s: tune_steps %r / %r' % (task, plain.get('tune_steps'), tuned.get('tune_steps')))
+        check(plain.get('adversarial') is False and tuned.get('adversarial') is False,
+              '%s: adversarial %r / %r without a discriminator' % (task, plain.get('adversarial'),
+                                                                   tuned.get('adversarial')))
         check(tuned.get('loss', 1) < plain.get('loss', 0), '%s: tuning did not lower the loss (%r -> %r)'
               % (task, plain.get('loss'), tuned.get('loss')))
     again = os.path.join(tmp, 'again.png')
@@ -70,11 +79,36 @@ def check_tasks(tmp, env, model):
 def check_usage(tmp, env, model, src):
     out = os.path.join(tmp, 'bad.png')
     for extra in [['--tune', '-1'], ['--tune-all=yes'], ['--tune', '5', '--tune-lr', '0'],
-                  ['--tune', 'x'], ['--tune-locality', '-1']]:
+                  ['--tune', 'x'], ['--tune-locality', '-1'], ['--tune-adv', '-1'],
+                  ['--tune-adv-local', 'x'], ['--tune-adv', '1e9'], ['--tune', '5', '--disc']]:
         rc, stdout, err = run([EXE, 'reconstruct', '-m', model, '-i', src, '-o', out] + extra, env)
-        check(rc == 2 and not stdout and err.startswith('ganprior reconstruct:') and '--tune' in err,
+        check(rc == 2 and not stdout and err.startswith('ganprior reconstruct:') and
+              ('--tune' in err or '--disc' in err),
               '%s: exit %d, %r' % (extra, rc, err))
         check(not os.path.exists(out), '%s left an output' % extra)
+
+
+def check_adversarial(tmp, env, model, src):
+    side = os.path.splitext(model)[0] + '-disc.safetensors'
+    shutil.copy(SRC_DISC, side)
+    out = os.path.join(tmp, 'adv.png')
+    base = [EXE, 'reconstruct', '-m', model, '-i', src, '-o', out, '--tune', '5'] + QUICK
+    for what, extra, used in [('next to the model', ['--tune-adv', '0.5', '--tune-adv-local', '0.5'], True),
+                              ('local term only', ['--tune-adv', '0', '--tune-adv-local', '1'], True),
+                              ('zero weights', ['--tune-adv', '0', '--tune-adv-local', '0'], False),
+                              ('named', ['--tune-adv', '0.5', '--disc', SRC_DISC], True)]:
+        rc, stdout, err = run(base + extra, env)
+        check(rc == 0 and report(stdout, what).get('adversarial') is used,
+              '%s: exit %d, %r %r' % (what, rc, stdout, err))
+    os.remove(side)
+    rc, stdout, err = run(base + ['--tune-adv', '0.5'], env)
+    check(rc == 0 and report(stdout, 'no discriminator').get('adversarial') is False and
+          'adversarial tuning terms were not used' in err, 'no discriminator: exit %d, %r' % (rc, err))
+    missing = os.path.join(tmp, 'missing-disc.safetensors')
+    os.remove(out)
+    rc, stdout, err = run(base + ['--tune-adv', '0.5', '--disc', missing], env)
+    check(rc == 1 and not stdout and missing in err and not os.path.exists(out),
+          'a missing --disc file: exit %d, %r' % (rc, err))
 
 
 def check_cancel(tmp, env, model, src):
@@ -101,6 +135,10 @@ def main():
         model = shutil.copy(SRC_MODEL, os.path.join(tmp, 'model.safetensors'))
         src = check_tasks(tmp, env, model)
         check_usage(tmp, env, model, src)
+        if SRC_DISC and os.path.isfile(SRC_DISC):
+            check_adversarial(tmp, env, model, src)
+        else:
+            print('adversarial part skipped: no discriminator file (tests/disc_reference.py)')
         check_cancel(tmp, env, model, src)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
