@@ -22,9 +22,24 @@ in_chroot() {
   chroot "$chr" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"
 }
 
-# Build: tar keeps modification times, so ninja redoes only what changed.
-mkdir -p "$chr/src/ganprior"
-tar -C "$src" --exclude='./build*' --exclude=./.git -cf - . | tar -C "$chr/src/ganprior" -xf -
+# Build in the chroot's one build folder, which trees other than this one
+# may have used last: a file whose content differs from the copy there is
+# written anew (and so is newer than every object), an unchanged one keeps
+# its time, so ninja redoes exactly what changed.
+sync_tree() { # SRC DEST
+  local stage f
+  stage=$(mktemp -d)
+  tar -C "$1" --exclude='./build*' --exclude=./.git -cf - . | tar -C "$stage" -xf -
+  mkdir -p "$2"
+  while IFS= read -r f; do
+    cmp -s "$stage/$f" "$2/$f" || { mkdir -p "$(dirname "$2/$f")"; cp "$stage/$f" "$2/$f"; }
+  done < <(cd "$stage" && find . -type f)
+  while IFS= read -r f; do
+    [ -e "$stage/$f" ] || rm -f "$2/$f"
+  done < <(cd "$2" && find . -type f)
+  rm -rf "$stage"
+}
+sync_tree "$src" "$chr/src/ganprior"
 setup=(meson setup /build-gimp3 /src/ganprior -Dgimp_api=3 -Dshared_dir=/nonexistent)
 [ -f "$chr/build-gimp3/build.ninja" ] && setup+=(--reconfigure)
 in_chroot "${setup[@]}" > "$chr/build-gimp3.log" 2>&1 && in_chroot ninja -C /build-gimp3 plugin/ganprior >> "$chr/build-gimp3.log" 2>&1 \
