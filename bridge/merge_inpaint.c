@@ -36,7 +36,7 @@ typedef struct membrane {
     int *unknown;    /* [w*h]: index of the pixel's unknown, -1 if known */
     size_t n;        /* number of unknowns */
     int *pixel;      /* [n]: the pixel of each unknown */
-    float *x, *b, *r, *p, *ap; /* [n] each: the conjugate-gradient state */
+    float *x, *r, *p, *ap; /* [n] each: the conjugate-gradient state */
 } membrane;
 
 /* The selection grown by GROW (a square structuring element), as 0/1. */
@@ -72,7 +72,6 @@ static void membrane_free(membrane *m)
     free(m->unknown);
     free(m->pixel);
     free(m->x);
-    free(m->b);
     free(m->r);
     free(m->p);
     free(m->ap);
@@ -100,11 +99,10 @@ static bool membrane_init(membrane *m, const gp_image *cover)
     free(solved);
     const size_t bytes = (m->n + 1) * sizeof(float);
     m->x = malloc(bytes);
-    m->b = malloc(bytes);
     m->r = malloc(bytes);
     m->p = malloc(bytes);
     m->ap = malloc(bytes);
-    return m->x && m->b && m->r && m->p && m->ap;
+    return m->x && m->r && m->p && m->ap;
 }
 
 /* The in-region 4-neighbours of pixel i into nb; returns how many. */
@@ -138,7 +136,8 @@ static void apply(const membrane *m, const float *p, float *ap)
     }
 }
 
-/* b = the known neighbours' values of picture - fill, channel c. */
+/* The right-hand side b, into r (the residual of x = 0): the known
+ * neighbours' values of picture - fill, channel c.  Returns |b|^2. */
 static double set_rhs(membrane *m, const gp_image *picture, const gp_image *fill, int c)
 {
     double norm = 0.0;
@@ -151,7 +150,7 @@ static double set_rhs(membrane *m, const gp_image *picture, const gp_image *fill
                 const size_t j = (size_t)nb[d] * 3 + c;
                 sum += picture->data[j] - fill->data[j];
             }
-        m->b[k] = sum;
+        m->r[k] = sum;
         norm += (double)sum * sum;
     }
     return norm;
@@ -165,13 +164,13 @@ static double dot(const float *a, const float *b, size_t n)
     return s;
 }
 
-/* x = A^-1 b by conjugate gradients from x = 0.  A hole with no known
- * neighbour at all has b = 0 there and keeps x = 0: the plain fill. */
+/* x = A^-1 b by conjugate gradients from x = 0, r holding b.  A hole
+ * with no known neighbour at all has b = 0 there and keeps x = 0: the
+ * plain fill. */
 static void solve(membrane *m, double bnorm)
 {
     memset(m->x, 0, m->n * sizeof(float));
-    memcpy(m->r, m->b, m->n * sizeof(float));
-    memcpy(m->p, m->b, m->n * sizeof(float));
+    memcpy(m->p, m->r, m->n * sizeof(float));
     double rr = bnorm;
     const double stop = TOLERANCE * TOLERANCE * bnorm;
     const int limit = 10 * (m->w + m->h) + 100; /* CG needs O(diameter) steps here */
