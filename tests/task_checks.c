@@ -3,10 +3,22 @@
 
 #include "check.h"
 #include "quality.h"
+#include "testmodel.h"
 
 #include <stdlib.h>
 
 enum { FACTOR = 4 };
+
+gp_model *task_model_load(char *path, size_t size)
+{
+    snprintf(path, size, "%s/pggan32.safetensors", testmodel_tmpdir());
+    const int channels[4] = { 64, 64, 32, 16 };
+    CHECK(testmodel_write_pggan(path, 32, 64, channels, 11), "cannot write the test model");
+    gp_model *m = NULL;
+    gp_error err;
+    CHECK(gp_model_load(path, &m, &err) == GP_OK, "load: %s", err.message);
+    return m;
+}
 
 /* Runs params(task) on target t; NULL (and a failed CHECK) on failure. */
 static const gp_image *run(gp_model *m, task_params_fn params, gp_task task, const gp_image *t,

@@ -8,6 +8,11 @@
 
 #include "ganprior.h"
 
+/* The small random PGGAN-32 every method's test inverts: written to
+ * path (size bytes, under testmodel_tmpdir()) and loaded; NULL, with a
+ * failed CHECK, when either fails. */
+gp_model *task_model_load(char *path, size_t size);
+
 /* The parameters of a method for one task. */
 typedef gp_invert_params (*task_params_fn)(gp_task task);
 

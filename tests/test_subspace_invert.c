@@ -6,7 +6,6 @@
 #include "ganprior.h"
 #include "quality.h"
 #include "task_checks.h"
-#include "testmodel.h"
 
 #include <string.h>
 
@@ -111,14 +110,10 @@ static void test_swap(gp_model *m, const gp_image *y, const gp_image *y2)
 int main(void)
 {
     char path[512], sidecar[512];
-    snprintf(path, sizeof path, "%s/pggan32.safetensors", testmodel_tmpdir());
-    const int channels[4] = { 64, 64, 32, 16 };
-    CHECK(testmodel_write_pggan(path, 32, 64, channels, 11), "cannot write the test model");
-    gp_model *m = NULL;
-    gp_error err;
-    CHECK(gp_model_load(path, &m, &err) == GP_OK, "load: %s", err.message);
+    gp_model *m = task_model_load(path, sizeof path);
     if (!m)
         return CHECK_DONE();
+    gp_error err;
     gp_subspace_params sp;
     gp_subspace_params_default(&sp);
     sp.subspaces = 4;
