@@ -1,0 +1,272 @@
+"""Trains the default face model: a progressive-growing PGGAN generator in the
+genforce layout (models/README.md) on the faces of ../shared/data/faces128.
+
+Recipe, chosen for little compute (see models/faces128.md for the figures):
+non-saturating logistic loss, lazy R1 on reals, an EMA of the generator
+(the one that ships), horizontal flips plus DiffAugment (colour,
+translation, cutout) on everything D sees, progressive growing from 4 px
+so the cheap low resolutions come first, equalised learning rate, Adam
+(β1 0, β2 0.99), minibatch standard deviation in D.
+
+Runs unchanged on the CPU (PyTorch 1.13) and on a CUDA GPU (bf16 autocast,
+the data decoded once into GPU memory).  Resumable (checkpoint.pt in the run
+folder, written atomically every few minutes and on SIGINT/SIGTERM) and
+deterministic for a seed on one device and thread count.  Logs one JSON line
+per report to log.jsonl: images seen, level, alpha, losses, seconds.
+
+    nice /usr/bin/python3 models/train/train_gan.py --run ~/ganprior-run
+    /usr/bin/python3 models/train/export.py ~/ganprior-run models/faces64.safetensors
+"""
+import argparse
+import copy
+import json
+import os
+import signal
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import augment  # noqa: E402
+import faces  # noqa: E402
+import networks  # noqa: E402
+import schedule  # noqa: E402
+
+DEFAULT_DATA = os.path.join(HERE, "..", "..", "..", "shared", "data", "faces128")
+
+
+def arguments(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--run", required=True, help="run folder (checkpoint, log, samples); resumed if present")
+    ap.add_argument("--data", default=DEFAULT_DATA, help="folder of the training tar shards")
+    ap.add_argument("--shards", default=",".join(faces.TRAIN_SHARDS))
+    ap.add_argument("--latent", type=int, default=256)
+    ap.add_argument("--channels", default="256,256,128,64,32,16", help="width at 4, 8, ... px")
+    ap.add_argument("--schedule", default=schedule.DEFAULT, help="kimg 'fade+stable' per level")
+    ap.add_argument("--max-level", type=int, default=None, help="stop growing at this level")
+    ap.add_argument("--batch", default="64,64,64,32,32,32", help="batch size per level")
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--r1", type=float, default=0.1, help="R1 weight γ (penalty γ/2·|∇D|²)")
+    ap.add_argument("--r1-every", type=int, default=16, help="lazy R1: every N D steps")
+    ap.add_argument("--ema-kimg", type=float, default=10.0, help="EMA half-life in kimg")
+    ap.add_argument("--ema-rampup", type=float, default=0.05, help="half-life ≤ this × images seen")
+    ap.add_argument("--augment", default="color,translation,cutout")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=2, help="CPU threads")
+    ap.add_argument("--device", default="auto", help="auto, cpu or cuda")
+    ap.add_argument("--minutes", type=float, default=float("inf"), help="stop (with a checkpoint) after this long")
+    ap.add_argument("--kimg", type=float, default=float("inf"), help="stop after this many kimg in all")
+    ap.add_argument("--checkpoint-minutes", type=float, default=5.0)
+    ap.add_argument("--report-seconds", type=float, default=60.0)
+    ap.add_argument("--sample-kimg", type=float, default=20.0, help="write a sample grid every N kimg")
+    return ap.parse_args(argv)
+
+
+class Run:
+    """Everything that a checkpoint holds."""
+
+    def __init__(self, a, device):
+        torch.manual_seed(a.seed)
+        self.channels = [int(c) for c in a.channels.split(",")]
+        self.G, self.D = networks.build(a.latent, self.channels)
+        self.G.to(device), self.D.to(device)
+        self.G_ema = copy.deepcopy(self.G).eval().requires_grad_(False)
+        self.opt_G = torch.optim.Adam(self.G.parameters(), a.lr, betas=(0.0, 0.99), eps=1e-8)
+        # Lazy R1 (StyleGAN2): D's step is rescaled so the penalty's weight is unchanged.
+        c = a.r1_every / (a.r1_every + 1)
+        self.opt_D = torch.optim.Adam(self.D.parameters(), a.lr * c, betas=(0.0, 0.99 ** c), eps=1e-8)
+        self.nimg, self.drawn, self.steps, self.seconds = 0, 0, 0, 0.0
+        self.fixed_z = torch.randn(64, a.latent, generator=torch.Generator().manual_seed(a.seed + 7)).to(device)
+
+    def state(self):
+        return {"G": self.G.state_dict(), "D": self.D.state_dict(), "G_ema": self.G_ema.state_dict(),
+                "opt_G": self.opt_G.state_dict(), "opt_D": self.opt_D.state_dict(),
+                "nimg": self.nimg, "drawn": self.drawn, "steps": self.steps, "seconds": self.seconds,
+                "torch_rng": torch.get_rng_state(),
+                "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None}
+
+    def load(self, s):
+        for k in ("G", "D", "G_ema", "opt_G", "opt_D"):
+            getattr(self, k).load_state_dict(s[k])
+        self.nimg, self.drawn, self.steps, self.seconds = s["nimg"], s["drawn"], s["steps"], s["seconds"]
+        torch.set_rng_state(s["torch_rng"])
+        if s.get("cuda_rng") is not None and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all(s["cuda_rng"])
+
+
+def save_atomic(obj, path):
+    tmp = path + ".tmp"
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+class Reals:
+    """Batches of training faces in a fixed, seeded order: epoch e is
+    permutation(seed, e), and `drawn` (in the checkpoint) says where we are."""
+
+    def __init__(self, data, seed, device):
+        self.data, self.seed, self.device = data, seed, device
+        self.n = data.shape[0]
+        self.perm_epoch, self.perm = -1, None
+
+    def indices(self, start, count):
+        out = []
+        while count:
+            epoch, off = divmod(start, self.n)
+            if epoch != self.perm_epoch:
+                self.perm = np.random.default_rng([self.seed, epoch]).permutation(self.n)
+                self.perm_epoch = epoch
+            take = min(count, self.n - off)
+            out.append(self.perm[off:off + take])
+            start, count = start + take, count - take
+        return np.concatenate(out)
+
+    def batch(self, start, count, res, alpha):
+        """[count, 3, res, res] in [-1, 1], box-reduced from 128 px, randomly
+        flipped; during a fade the reals fade between res/2 and res as the
+        generator's images do."""
+        idx = torch.from_numpy(self.indices(start, count)).to(self.data.device)
+        x = self.data[idx].to(self.device).float() / 127.5 - 1.0
+        if x.shape[-1] != res:
+            x = F.avg_pool2d(x, x.shape[-1] // res)
+        if alpha < 1.0:
+            low = F.interpolate(F.avg_pool2d(x, 2), scale_factor=2, mode="nearest")
+            x = torch.lerp(low, x, alpha)
+        flip = torch.rand(count, device=x.device) < 0.5
+        return torch.where(flip.view(-1, 1, 1, 1), x.flip(3), x)
+
+
+def d_step(run, a, reals, level, alpha, policy, amp):
+    z = torch.randn(reals.shape[0], a.latent, device=reals.device)
+    with amp():
+        with torch.no_grad():
+            fake = run.G.render(z, level, alpha)
+        loss = (F.softplus(run.D(augment.augment(fake.float(), policy), level, alpha)).mean()
+                + F.softplus(-run.D(augment.augment(reals, policy), level, alpha)).mean())
+    run.opt_D.zero_grad(set_to_none=True)
+    loss.float().backward()
+    r1 = torch.zeros(())
+    if a.r1 > 0 and run.steps % a.r1_every == 0:
+        x = reals.detach().requires_grad_(True)   # penalty in float32, outside autocast
+        score = run.D(augment.augment(x, policy), level, alpha).sum()
+        (grad,) = torch.autograd.grad(score, x, create_graph=True)
+        r1 = grad.pow(2).sum(dim=(1, 2, 3)).mean()
+        (r1 * (a.r1 / 2) * a.r1_every).backward()
+    run.opt_D.step()
+    return loss.item(), r1.item()
+
+
+def g_step(run, a, batch, level, alpha, policy, amp, device):
+    z = torch.randn(batch, a.latent, device=device)
+    run.D.requires_grad_(False)
+    with amp():
+        loss = F.softplus(-run.D(augment.augment(run.G.render(z, level, alpha).float(), policy),
+                                 level, alpha)).mean()
+    run.opt_G.zero_grad(set_to_none=True)
+    loss.float().backward()
+    run.opt_G.step()
+    run.D.requires_grad_(True)
+    return loss.item()
+
+
+def ema_update(run, a, batch):
+    half = a.ema_kimg * 1000
+    if a.ema_rampup:
+        half = min(half, run.nimg * a.ema_rampup)
+    beta = 0.5 ** (batch / max(half, 1e-8))
+    with torch.no_grad():
+        for pe, p in zip(run.G_ema.parameters(), run.G.parameters()):
+            pe.copy_(torch.lerp(p, pe, beta))
+
+
+def save_grid(run, level, alpha, path):
+    """8×8 EMA samples of the fixed latents, enlarged to 128 px, as PNG."""
+    from PIL import Image
+    with torch.no_grad():
+        img = run.G_ema.render(run.fixed_z, level, alpha).float().cpu()
+    img = F.interpolate(img, size=128, mode="nearest").clamp(-1, 1)
+    img = ((img + 1) * 127.5).round().byte().view(8, 8, 3, 128, 128).permute(0, 3, 1, 4, 2)
+    Image.fromarray(img.reshape(8 * 128, 8 * 128, 3).numpy()).save(path)
+
+
+def main():
+    a = arguments()
+    device = torch.device("cuda" if a.device == "auto" and torch.cuda.is_available() else
+                          ("cpu" if a.device == "auto" else a.device))
+    torch.set_num_threads(a.threads)
+    cuda = device.type == "cuda"
+    amp = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) if cuda else (
+        lambda: torch.autocast("cpu", enabled=False))
+    os.makedirs(os.path.join(a.run, "samples"), exist_ok=True)
+    shards = a.shards.split(",")
+    data = torch.from_numpy(faces.load(a.data, shards, cache=os.path.join(a.run, "train-faces.npy")))
+    if cuda:
+        data = data.to(device)     # decoded once, kept in GPU memory
+    run = Run(a, device)
+    ckpt = os.path.join(a.run, "checkpoint.pt")
+    if os.path.exists(ckpt):
+        run.load(torch.load(ckpt, map_location=device))
+        print(f"resumed at {run.nimg / 1000:.1f} kimg", flush=True)
+    with open(os.path.join(a.run, "args.json"), "w") as f:
+        json.dump(vars(a), f, indent=1, default=str)
+    phases = schedule.parse(a.schedule, len(run.channels))
+    batches = [int(b) for b in a.batch.split(",")]
+    policy = [p for p in a.augment.split(",") if p]
+    reals = Reals(data, a.seed, device)
+
+    stop = {"flag": False}
+    def on_signal(signum, frame):  # noqa: E306
+        stop["flag"] = True
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+
+    start, last_ckpt, last_report = time.time(), time.time(), time.time()
+    seconds0, nimg0 = run.seconds, run.nimg
+    next_grid = (run.nimg // int(a.sample_kimg * 1000) + 1) * int(a.sample_kimg * 1000)
+    log = open(os.path.join(a.run, "log.jsonl"), "a")
+    sums, count = np.zeros(3), 0
+    while not stop["flag"]:
+        level, alpha = schedule.position(phases, run.nimg, a.max_level)
+        batch = batches[min(level, len(batches) - 1)]
+        x = reals.batch(run.drawn, batch, 4 << level, alpha)
+        run.drawn += batch
+        loss_d, r1 = d_step(run, a, x, level, alpha, policy, amp)
+        loss_g = g_step(run, a, batch, level, alpha, policy, amp, device)
+        run.nimg += batch
+        run.steps += 1
+        ema_update(run, a, batch)
+        sums += (loss_d, loss_g, r1)
+        count += 1
+        now = time.time()
+        run.seconds = seconds0 + now - start
+        if now - last_report >= a.report_seconds:
+            rate = (run.nimg - nimg0) / max(now - start, 1e-9)
+            rec = {"kimg": round(run.nimg / 1000, 3), "level": level, "res": 4 << level,
+                   "alpha": round(alpha, 4), "loss_d": sums[0] / count, "loss_g": sums[1] / count,
+                   "r1": sums[2] / max(1, count // a.r1_every), "seconds": round(run.seconds, 1),
+                   "img_per_s": round(rate, 2)}
+            log.write(json.dumps(rec) + "\n")
+            log.flush()
+            print(json.dumps(rec), flush=True)
+            sums[:], count, last_report = 0, 0, now
+        if run.nimg >= next_grid:
+            save_grid(run, level, alpha, os.path.join(a.run, "samples", f"{run.nimg / 1000:08.1f}k.png"))
+            next_grid += int(a.sample_kimg * 1000)
+        if now - last_ckpt >= a.checkpoint_minutes * 60:
+            save_atomic(run.state(), ckpt)
+            last_ckpt = now
+        if now - start >= a.minutes * 60 or run.nimg >= a.kimg * 1000:
+            break
+    save_atomic(run.state(), ckpt)
+    level, alpha = schedule.position(phases, run.nimg, a.max_level)
+    save_grid(run, level, alpha, os.path.join(a.run, "samples", "latest.png"))
+    print(f"checkpoint at {run.nimg / 1000:.1f} kimg, level {level} alpha {alpha:.3f}, "
+          f"{run.seconds / 3600:.2f} h in all", flush=True)
+
+
+if __name__ == "__main__":
+    main()
