@@ -6,7 +6,7 @@ usage: bench/subspace_compare.py BUILD WORKDIR [--faces N] [--tasks ...]
            [--config NAME:ARGS ...] [--grid OUT.png]
 
 BUILD is a build dir (its cli/ganprior, tests/celeba32-dcgan.safetensors
-and models/squeezenet1.1.safetensors are used); WORKDIR (outside the
+are used, with the shipped models/squeezenet1.1.safetensors); WORKDIR (outside the
 repository) gets the resized inputs, the learnt subspaces and every
 result.  Faces: the first N JPEGs of the held-out shard
 shared/data/faces128/test-000.tar (never a training shard) plus the 20
@@ -133,7 +133,8 @@ def score(task, d, out):
 
 def run_all(args, exe, model, items, configs):
     env = dict(os.environ, OPENBLAS_NUM_THREADS='2',
-               GANPRIOR_PERCEPTUAL=os.path.join(args.build, 'models', 'squeezenet1.1.safetensors'))
+               GANPRIOR_PERCEPTUAL=os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'models',
+                                                'squeezenet1.1.safetensors'))
     rows = {}
     for task in args.tasks:
         for name, cfg in configs.items():

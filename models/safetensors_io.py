@@ -63,8 +63,10 @@ def add_model_arguments(parser, name=None, licence="unknown", provenance="unknow
     parser.add_argument("--dtype", choices=("F32", "F16"), default="F32")
 
 
-def write_model(args, tensors, arch):
-    """Writes a generator file with the metadata the engine reads."""
+def write_model(args, tensors, arch, extra=None):
+    """Writes a generator file with the metadata the engine reads (and any
+    `extra` string keys, e.g. how it was trained)."""
     meta = {"ganprior.arch": json.dumps(arch), "ganprior.name": args.name,
             "ganprior.licence": args.licence, "ganprior.provenance": args.provenance}
+    meta.update(extra or {})
     write(args.output, tensors, meta, args.dtype)

@@ -73,9 +73,10 @@ def main():
     a = parse_args()
     build_dir = os.path.join(run.ROOT, a.build)
     model = a.model or os.path.join(build_dir, run.DEFAULT_MODEL)
-    run.build(build_dir, ["cli/ganprior", "models/squeezenet1.1.safetensors"] + ([] if a.model else [run.DEFAULT_MODEL]))
+    run.build(build_dir, ["cli/ganprior"] + ([] if a.model else [run.DEFAULT_MODEL]))
     cli = os.path.join(build_dir, "cli", "ganprior")
-    env = dict(os.environ, GANPRIOR_MODEL_PATH=os.path.join(build_dir, "models"))
+    env = dict(os.environ, GANPRIOR_MODEL_PATH=os.path.join(build_dir, "models"),
+               GANPRIOR_PERCEPTUAL=run.SQUEEZENET)
     name, size = ours.model_info(cli, model, env)
     face = crop(a.photo, a.box)
     photo = FaceSet("photo", [face], [os.path.basename(a.photo)], "")

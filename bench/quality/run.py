@@ -52,6 +52,9 @@ def log(msg):
     print(msg, file=sys.stderr, flush=True)
 
 
+SQUEEZENET = os.path.join(ROOT, "models", "squeezenet1.1.safetensors")
+
+
 def build(build_dir, targets):
     """Brings the CLI and the model files up to date, as bench/run.sh does."""
     if not os.path.isfile(os.path.join(build_dir, "build.ninja")):
@@ -153,13 +156,13 @@ def main():
     torch.set_num_threads(int(os.environ.get("OPENBLAS_NUM_THREADS", "2")))
     build_dir = os.path.join(ROOT, a.build)
     model = a.model or os.path.join(build_dir, DEFAULT_MODEL)
-    targets = ["cli/ganprior", "models/squeezenet1.1.safetensors"] + ([] if a.model else [DEFAULT_MODEL])
+    targets = ["cli/ganprior"] + ([] if a.model else [DEFAULT_MODEL])
     log(f"building {', '.join(targets)} in {build_dir}")
     build(build_dir, targets)
     cli = os.path.join(build_dir, "cli", "ganprior")
-    # The CLI finds the perceptual network in the build's models/ folder.
-    env = dict(os.environ, GANPRIOR_MODEL_PATH=os.pathsep.join(
-        p for p in (os.path.join(build_dir, "models"), os.environ.get("GANPRIOR_MODEL_PATH")) if p))
+    # Models in the build's models/ folder; the perceptual network as shipped.
+    env = dict(os.environ, GANPRIOR_MODEL_PATH=os.path.join(build_dir, "models"),
+               GANPRIOR_PERCEPTUAL=SQUEEZENET)
     model_name, size = ours.model_info(cli, model, env)
 
     sets, masks = dataset.load(ROOT, a.limit)
