@@ -13,6 +13,7 @@ case "${VERSION_ID:-}" in
 esac
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo=sudo
+$sudo apt-get update
 # shellcheck disable=SC2086
 $sudo apt-get install -y --no-install-recommends gcc meson ninja-build pkg-config \
   libopenblas-dev libjson-c-dev libpng-dev libgegl-dev libbabl-dev $gimp_packages \

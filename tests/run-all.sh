@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# The whole test suite from a source tree: configure, build, run every
-# registered test, then print one line "N passed, N failed".
+# The whole test suite from a source tree: install what it needs
+# (tests/install-deps.sh), configure, build, run every registered test, then
+# print one line "N passed, N failed".
 #   tests/run-all.sh              # release build in build/
 #   GANPRIOR_SANITIZE=1 tests/run-all.sh   # AddressSanitizer + UBSan in build-asan/
 set -uo pipefail
 cd "$(dirname "$0")/.."
+if [ "${GANPRIOR_NO_INSTALL:-0}" != 1 ]; then
+  tests/install-deps.sh || { echo "installing the test dependencies failed"; echo "0 passed, 1 failed"; exit 1; }
+fi
 
 dir=build
 opts=()

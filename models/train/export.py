@@ -1,12 +1,14 @@
-"""Writes the shipped generator from a training run: the EMA generator at the
-level it has grown to, converted to the engine's PGGAN layout (F16 by
-default) with the training facts in its metadata.
+"""Writes the shipped model files from a training run: the EMA generator at
+the level it has grown to, converted to the engine's PGGAN layout (F16 by
+default) with the training facts in its metadata, and its discriminator
+beside it (NAME-disc.safetensors) for generator tuning's adversarial terms.
 
     /usr/bin/python3 models/train/export.py RUN_DIR models/faces64.safetensors
 """
 import argparse
 import datetime
 import json
+import math
 import os
 import subprocess
 import sys
@@ -16,7 +18,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, ".."))
-import schedule  # noqa: E402
+import train_gan  # noqa: E402
 import safetensors_io  # noqa: E402
 from convert_pggan import convert  # noqa: E402
 
@@ -39,6 +41,45 @@ def truncated(state, level):
     return keep
 
 
+def discriminator_file(state, channels, level):
+    """(tensors, arch) of the discriminator at `level` as a "sequential"
+    model file (models/README.md, Discriminators): the tuning's adversarial
+    terms run it on one image at a time.  With one image the minibatch
+    standard-deviation channel is the constant sqrt(1e-8) = 1e-4; it is
+    folded into the following convolution's bias (exact away from the 4×4
+    map's border, off there by 1e-4 × a few weights)."""
+    s2 = math.sqrt(2.0)
+    tensors, layers = {}, []
+
+    def conv(name, src, cin, cout, k, weight=None, bias=None):
+        tensors[name + ".weight"] = (state[src + ".weight"] if weight is None else weight).numpy()
+        tensors[name + ".bias"] = (state[src + ".bias"] if bias is None else bias).numpy()
+        layers.append({"type": "conv2d", "name": name, "cin": cin, "cout": cout, "k": k, "stride": 1,
+                       "pad": k // 2, "bias": True, "scale": s2 / math.sqrt((cin + (src == "final_conv")) * k * k)})
+        layers.append({"type": "lrelu", "slope": 0.2})
+
+    conv(f"from_rgb{level}", f"from_rgb{level}", 3, channels[level], 1)
+    for i in range(level, 0, -1):
+        conv(f"conv{i}a", f"conv{i}a", channels[i], channels[i], 3)
+        conv(f"conv{i}b", f"conv{i}b", channels[i], channels[i - 1], 3)
+        layers.append({"type": "avgpool", "k": 2, "stride": 2})
+    c = channels[0]
+    w = state["final_conv.weight"]
+    scale = s2 / math.sqrt((c + 1) * 9)
+    conv("final_conv", "final_conv", c, c, 3, weight=w[:, :c].contiguous(),
+         bias=state["final_conv.bias"] + 1e-4 * scale * w[:, c].sum(dim=(1, 2)))
+    for name, cin, cout, gain in (("final_dense", c * 16, c, s2), ("logit", c, 1, 1.0)):
+        tensors[name + ".weight"] = state[name + ".weight"].numpy()
+        tensors[name + ".bias"] = state[name + ".bias"].numpy()
+        layers.append({"type": "dense", "name": name, "in": cin, "out": [cout, 1, 1], "bias": True,
+                       "scale": gain / math.sqrt(cin)})
+        if name == "final_dense":
+            layers.append({"type": "lrelu", "slope": 0.2})
+    res = 4 << level
+    arch = {"family": "sequential", "input": [3, res, res], "layers": layers}
+    return tensors, arch
+
+
 def git_commit():
     try:
         return subprocess.run(["git", "-C", HERE, "rev-parse", "--short", "HEAD"], capture_output=True,
@@ -55,11 +96,7 @@ def main():
     ap.add_argument("--dtype", choices=("F32", "F16"), default="F16")
     ap.add_argument("--level", type=int, default=None, help="export a lower level than reached")
     a = ap.parse_args()
-    with open(os.path.join(a.run, "args.json")) as f:
-        targs = json.load(f)
-    ckpt = torch.load(os.path.join(a.run, "checkpoint.pt"), map_location="cpu")
-    phases = schedule.parse(targs["schedule"], len(targs["channels"].split(",")))
-    level, alpha = schedule.position(phases, ckpt["nimg"], targs.get("max_level"))
+    targs, ckpt, level, alpha = train_gan.load_run(a.run)
     if a.level is not None:
         if a.level > level:
             sys.exit(f"export: the run has only grown to level {level}")
@@ -68,6 +105,8 @@ def main():
         sys.exit(f"export: level {level} is still fading in (alpha {alpha:.3f}); "
                  f"export level {level - 1} with --level or train on")
     tensors, arch = convert(truncated(ckpt["G_ema"], level))
+    channels = [int(c) for c in targs["channels"].split(",")]
+    disc_tensors, disc_arch = discriminator_file(ckpt["D"], channels, level)
     training = {"program": "models/train/train_gan.py", "commit": git_commit(),
                 "images_seen": int(ckpt["nimg"]), "hours": round(ckpt["seconds"] / 3600, 2),
                 "date": datetime.date.today().isoformat(),
@@ -79,7 +118,11 @@ def main():
                               provenance=f"ganprior models/train/train_gan.py run, EMA generator, "
                                          f"{ckpt['nimg'] / 1000:.0f} kimg")
     safetensors_io.write_model(args, tensors, arch, extra={"ganprior.training": json.dumps(training)})
-    print(f"wrote {a.output}: {arch['resolution']} px, {ckpt['nimg'] / 1000:.1f} kimg, {a.dtype}")
+    disc = os.path.splitext(a.output)[0] + "-disc.safetensors"
+    args.output, args.name = disc, name + "-disc"
+    args.provenance = args.provenance.replace("EMA generator", "discriminator")
+    safetensors_io.write_model(args, disc_tensors, disc_arch)
+    print(f"wrote {a.output} and {disc}: {arch['resolution']} px, {ckpt['nimg'] / 1000:.1f} kimg, {a.dtype}")
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import augment  # noqa: E402
 import faces  # noqa: E402
+import fid  # noqa: E402
 import networks  # noqa: E402
 import schedule  # noqa: E402
 
@@ -63,6 +64,8 @@ def arguments(argv=None):
     ap.add_argument("--checkpoint-minutes", type=float, default=5.0)
     ap.add_argument("--report-seconds", type=float, default=60.0)
     ap.add_argument("--sample-kimg", type=float, default=20.0, help="write a sample grid every N kimg")
+    ap.add_argument("--fid-kimg", type=float, default=20.0, help="measure the distance every N kimg (0: never)")
+    ap.add_argument("--fid-samples", type=int, default=2000, help="samples per distance on the curve")
     return ap.parse_args(argv)
 
 
@@ -183,6 +186,39 @@ def ema_update(run, a, batch):
             pe.copy_(torch.lerp(p, pe, beta))
 
 
+def load_run(folder):
+    """(training arguments, checkpoint, level, alpha) of a run folder."""
+    with open(os.path.join(folder, "args.json")) as f:
+        targs = json.load(f)
+    ckpt = torch.load(os.path.join(folder, "checkpoint.pt"), map_location="cpu")
+    phases = schedule.parse(targs["schedule"], len(targs["channels"].split(",")))
+    level, alpha = schedule.position(phases, ckpt["nimg"], targs.get("max_level"))
+    return targs, ckpt, level, alpha
+
+
+def load_ema(folder):
+    """The EMA generator of a run, with its level, alpha and images seen."""
+    targs, ckpt, level, alpha = load_run(folder)
+    G = networks.Generator(targs["latent"], [int(c) for c in targs["channels"].split(",")])
+    G.load_state_dict(ckpt["G_ema"])
+    return G.eval(), level, alpha, ckpt["nimg"]
+
+
+def measure_fid(run, level, alpha, a, net):
+    """Fréchet distance of the EMA generator now, appended to fid.jsonl."""
+    res = 4 << level
+    real = fid.real_features(net, a.data, res, a.run)
+    with torch.no_grad():
+        fake = fid.generator_features(net, lambda z: run.G_ema.render(z.to(run.fixed_z.device), level, alpha)
+                                      .float().cpu(), a.latent, res, a.fid_samples)
+    rec = {"kimg": round(run.nimg / 1000, 3), "res": res, "alpha": round(alpha, 4),
+           "fid_squeezenet": round(fid.frechet(fake, real), 3), "samples": a.fid_samples,
+           "seconds": round(run.seconds, 1)}
+    with open(os.path.join(a.run, "fid.jsonl"), "a") as f:
+        f.write(json.dumps(rec) + "\n")
+    print(json.dumps(rec), flush=True)
+
+
 def save_grid(run, level, alpha, path):
     """8×8 EMA samples of the fixed latents, enlarged to 128 px, as PNG."""
     from PIL import Image
@@ -227,6 +263,9 @@ def main():
     start, last_ckpt, last_report = time.time(), time.time(), time.time()
     seconds0, nimg0 = run.seconds, run.nimg
     next_grid = (run.nimg // int(a.sample_kimg * 1000) + 1) * int(a.sample_kimg * 1000)
+    fid_every = int(a.fid_kimg * 1000) or None
+    next_fid = (run.nimg // fid_every + 1) * fid_every if fid_every else float("inf")
+    net = fid.SqueezeNet() if fid_every else None
     log = open(os.path.join(a.run, "log.jsonl"), "a")
     sums, count = np.zeros(3), 0
     while not stop["flag"]:
@@ -256,6 +295,9 @@ def main():
         if run.nimg >= next_grid:
             save_grid(run, level, alpha, os.path.join(a.run, "samples", f"{run.nimg / 1000:08.1f}k.png"))
             next_grid += int(a.sample_kimg * 1000)
+        if run.nimg >= next_fid:
+            measure_fid(run, level, alpha, a, net)
+            next_fid += fid_every
         if now - last_ckpt >= a.checkpoint_minutes * 60:
             save_atomic(run.state(), ckpt)
             last_ckpt = now
