@@ -31,16 +31,17 @@ CAFFE_MEAN_BGR = torch.tensor([103.939, 116.779, 123.68]).view(1, 3, 1, 1)
 
 
 class SqueezeNet:
-    def __init__(self, path=SQUEEZENET):
+    def __init__(self, path=SQUEEZENET, device="cpu"):
         tensors, _ = safetensors_io.read(path)
-        self.w = {k: torch.from_numpy(v) for k, v in tensors.items()}
+        self.w = {k: torch.from_numpy(v).to(device) for k, v in tensors.items()}
+        self.mean = CAFFE_MEAN_BGR.to(device)
 
     def conv(self, x, name, stride=1, pad=0):
         return F.relu(F.conv2d(x, self.w[name + ".weight"], self.w[name + ".bias"], stride=stride, padding=pad))
 
     def pooled(self, img):
         """img [n, 3, h, w] RGB in [-1, 1] -> [n, 512]."""
-        x = (img.flip(1) + 1) * 127.5 - CAFFE_MEAN_BGR
+        x = (img.to(self.mean.device).flip(1) + 1) * 127.5 - self.mean
         h = self.conv(x, "conv1", stride=2)
         for i in range(2, 10):
             if i in (2, 4, 6):
@@ -63,7 +64,7 @@ def features(net, batches, res):
     out = []
     with torch.no_grad():
         for b in batches:
-            out.append(net.pooled(at_resolution(b.float(), res)).double().numpy())
+            out.append(net.pooled(at_resolution(b.float(), res)).double().cpu().numpy())
     return np.concatenate(out)
 
 

@@ -45,6 +45,7 @@ def arguments(argv=None):
     ap.add_argument("--run", required=True, help="run folder (checkpoint, log, samples); resumed if present")
     ap.add_argument("--data", default=DEFAULT_DATA, help="folder of the training tar shards")
     ap.add_argument("--shards", default=",".join(faces.TRAIN_SHARDS))
+    ap.add_argument("--test-data", default=DEFAULT_DATA, help="the held-out faces (shards folder or packed)")
     ap.add_argument("--latent", type=int, default=256)
     ap.add_argument("--channels", default="256,256,128,64,32,16", help="width at 4, 8, ... px")
     ap.add_argument("--schedule", default=schedule.DEFAULT, help="kimg 'fade+stable' per level")
@@ -66,6 +67,9 @@ def arguments(argv=None):
     ap.add_argument("--sample-kimg", type=float, default=20.0, help="write a sample grid every N kimg")
     ap.add_argument("--fid-kimg", type=float, default=20.0, help="measure the distance every N kimg (0: never)")
     ap.add_argument("--fid-samples", type=int, default=2000, help="samples per distance on the curve")
+    ap.add_argument("--warm", default=None, help="a weights folder (--save-weights) to start a new run from")
+    ap.add_argument("--save-weights", default=None, help="at the end, also write the weights to this folder")
+    ap.add_argument("--weights-dtype", choices=("float32", "float16"), default="float32")
     return ap.parse_args(argv)
 
 
@@ -99,6 +103,30 @@ class Run:
         torch.set_rng_state(s["torch_rng"])
         if s.get("cuda_rng") is not None and torch.cuda.is_available():
             torch.cuda.set_rng_state_all(s["cuda_rng"])
+
+
+NETS = ("G", "G_ema", "D")
+
+
+def save_weights(run, folder, dtype):
+    """G, G_ema and D, one file each, and the counters: a small snapshot that
+    travels between machines (optimiser state is left behind)."""
+    os.makedirs(folder, exist_ok=True)
+    for name in NETS:
+        sd = {k: v.detach().to("cpu", getattr(torch, dtype)) for k, v in getattr(run, name).state_dict().items()}
+        save_atomic(sd, os.path.join(folder, name + ".pt"))
+    with open(os.path.join(folder, "counters.json"), "w") as f:
+        json.dump({"nimg": run.nimg, "drawn": run.drawn, "steps": run.steps, "seconds": run.seconds}, f)
+
+
+def load_weights(run, folder, device):
+    """Starts run from a save_weights() folder (fresh optimisers)."""
+    for name in NETS:
+        sd = torch.load(os.path.join(folder, name + ".pt"), map_location=device)
+        getattr(run, name).load_state_dict({k: v.float() for k, v in sd.items()})
+    with open(os.path.join(folder, "counters.json")) as f:
+        c = json.load(f)
+    run.nimg, run.drawn, run.steps, run.seconds = c["nimg"], c["drawn"], c["steps"], c["seconds"]
 
 
 def save_atomic(obj, path):
@@ -207,10 +235,10 @@ def load_ema(folder):
 def measure_fid(run, level, alpha, a, net):
     """Fréchet distance of the EMA generator now, appended to fid.jsonl."""
     res = 4 << level
-    real = fid.real_features(net, a.data, res, a.run)
+    real = fid.real_features(net, a.test_data, res, a.run)
     with torch.no_grad():
         fake = fid.generator_features(net, lambda z: run.G_ema.render(z.to(run.fixed_z.device), level, alpha)
-                                      .float().cpu(), a.latent, res, a.fid_samples)
+                                      .float(), a.latent, res, a.fid_samples)
     rec = {"kimg": round(run.nimg / 1000, 3), "res": res, "alpha": round(alpha, 4),
            "fid_squeezenet": round(fid.frechet(fake, real), 3), "samples": a.fid_samples,
            "seconds": round(run.seconds, 1)}
@@ -235,6 +263,7 @@ def main():
                           ("cpu" if a.device == "auto" else a.device))
     torch.set_num_threads(a.threads)
     cuda = device.type == "cuda"
+    torch.backends.cudnn.benchmark = cuda
     amp = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) if cuda else (
         lambda: torch.autocast("cpu", enabled=False))
     os.makedirs(os.path.join(a.run, "samples"), exist_ok=True)
@@ -247,6 +276,9 @@ def main():
     if os.path.exists(ckpt):
         run.load(torch.load(ckpt, map_location=device))
         print(f"resumed at {run.nimg / 1000:.1f} kimg", flush=True)
+    elif a.warm:
+        load_weights(run, a.warm, device)
+        print(f"warm start from {a.warm} at {run.nimg / 1000:.1f} kimg", flush=True)
     with open(os.path.join(a.run, "args.json"), "w") as f:
         json.dump(vars(a), f, indent=1, default=str)
     phases = schedule.parse(a.schedule, len(run.channels))
@@ -265,7 +297,7 @@ def main():
     next_grid = (run.nimg // int(a.sample_kimg * 1000) + 1) * int(a.sample_kimg * 1000)
     fid_every = int(a.fid_kimg * 1000) or None
     next_fid = (run.nimg // fid_every + 1) * fid_every if fid_every else float("inf")
-    net = fid.SqueezeNet() if fid_every else None
+    net = fid.SqueezeNet(device=device) if fid_every else None
     log = open(os.path.join(a.run, "log.jsonl"), "a")
     sums, count = np.zeros(3), 0
     while not stop["flag"]:
@@ -304,6 +336,8 @@ def main():
         if now - start >= a.minutes * 60 or run.nimg >= a.kimg * 1000:
             break
     save_atomic(run.state(), ckpt)
+    if a.save_weights:
+        save_weights(run, a.save_weights, a.weights_dtype)
     level, alpha = schedule.position(phases, run.nimg, a.max_level)
     save_grid(run, level, alpha, os.path.join(a.run, "samples", "latest.png"))
     print(f"checkpoint at {run.nimg / 1000:.1f} kimg, level {level} alpha {alpha:.3f}, "
