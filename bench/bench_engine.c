@@ -9,9 +9,9 @@
  * Medians of several repetitions; nothing here is asserted.
  */
 #include "ganprior.h"
-#include "layers.h"
-#include "net.h"
-#include "rng.h"
+#include "nn/layer_kinds.h"
+#include "nn/net.h"
+#include "core/rng.h"
 #include "testmodel.h"
 
 #include <cblas.h>

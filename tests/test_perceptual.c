@@ -10,7 +10,7 @@
  * Usage: test_perceptual squeezenet1.1.safetensors perceptual_golden.safetensors
  * The file checks run always; the loss checks skip (77) without the files. */
 #include "reference.h"
-#include "perceptual.h"
+#include "loss/perceptual.h"
 #include "testmodel.h"
 
 #include <stdint.h>

@@ -4,8 +4,8 @@
  * channel, and the forward equal to the plain composition with the
  * mask folded into alpha. */
 #include "check.h"
-#include "compose.h"
-#include "rng.h"
+#include "invert/compose.h"
+#include "core/rng.h"
 #include "testmodel.h"
 
 #include <math.h>

@@ -11,7 +11,7 @@
  * issue's 4 dB.
  *   test_tune [DISC16 [CELEBA32_MODEL FACES]]  (each part skips without its files) */
 #include "check.h"
-#include "discriminator.h"
+#include "loss/discriminator.h"
 #include "ganprior.h"
 #include "quality.h"
 #include "reference.h"
