@@ -2,10 +2,10 @@
  * method and exchanges one channel subspace between them (PmSFC, Li et
  * al., AAAI 2021, semantic manipulation), writing both results.  Prints
  * one JSON line: the subspace, how many channels it holds, the seconds. */
+#include "bridge.h"
 #include "cli.h"
 #include "png_io.h"
 #include "progress.h"
-#include "resize.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -18,14 +18,15 @@ typedef struct swap_job {
     gp_invert_params p;
     gp_model *m;
     gp_subspaces *sub;
-    gp_image picture[2], target[2], out[2];
+    gp_image picture[2], out[2];
+    gpb_target target[2];
 } swap_job;
 
 static void job_free(swap_job *j)
 {
     for (int i = 0; i < 2; i++) {
         gp_image_release(&j->picture[i]);
-        gp_image_release(&j->target[i]);
+        gpb_target_release(&j->target[i]);
         gp_image_release(&j->out[i]);
     }
     gp_subspaces_free(j->sub);
@@ -61,7 +62,8 @@ static gp_status prepare(swap_job *j, gp_error *err)
                    : s;
     const gp_model_info *in = gp_model_get_info(j->m);
     for (int i = 0; i < 2 && s == GP_OK; i++)
-        s = cli_resize(&j->picture[i], in->width, in->height, &j->target[i], err);
+        s = gpb_target_prepare(in, &j->p, &j->picture[i], NULL, gpb_resample_area, &j->target[i],
+                               err);
     j->p.subspaces = j->sub;
     return s;
 }
@@ -72,8 +74,8 @@ static gp_status run_engine(swap_job *j, gp_error *err)
     progress_start(&bar, "swap");
     j->p.progress = cli_progress;
     j->p.progress_user = &bar;
-    gp_status s = gp_subspace_swap(j->m, &j->p, &j->target[0], &j->target[1], NULL, j->subspace,
-                                   &j->out[0], &j->out[1], err);
+    gp_status s = gp_subspace_swap(j->m, &j->p, &j->target[0].image, &j->target[1].image, NULL,
+                                   j->subspace, &j->out[0], &j->out[1], err);
     progress_finish(&bar);
     if (cli_interrupted() && (s == GP_OK || s == GP_ERR_CANCELLED))
         s = gp_fail(err, GP_ERR_CANCELLED, "cancelled; nothing written");

@@ -6,6 +6,8 @@
 
 #include "bridge.h"
 
+#include <gegl.h>
+
 typedef struct gpp_filter {
     const char *procedure;  /* PDB name */
     const char *menu_label; /* with its mnemonic */

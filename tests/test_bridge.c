@@ -16,6 +16,8 @@
 #include "check.h"
 #include "testmodel.h"
 
+#include <gegl.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,6 +1,6 @@
-/* resize.c — separable area / bilinear resampling (see resize.h). */
-#include "resize.h"
-#include "cli.h"
+/* area.c — separable area / bilinear resampling in plain C (see
+ * gpb_resample_area in bridge.h); needs no GEGL. */
+#include "bridge.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -94,7 +94,8 @@ static void pass_columns(const axis *ay, const float *src, int out_h, size_t row
     }
 }
 
-gp_status cli_resize(const gp_image *src, int width, int height, gp_image *dst, gp_error *err)
+gp_status gpb_resample_area(const gp_image *src, int width, int height, gp_image *dst,
+                            gp_error *err)
 {
     if (gp_image_alloc(dst, width, height, src->channels) != GP_OK)
         return gp_fail(err, GP_ERR_MEMORY, "cannot allocate a %dx%d image", width, height);
