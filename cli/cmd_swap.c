@@ -10,7 +10,6 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 typedef struct swap_job {
     const char *model, *input[2], *output[2], *subspaces;
@@ -86,8 +85,7 @@ static int run(swap_job *j, const arg_command *cmd)
 {
     gp_error err = { 0 };
     char path[PATH_MAX];
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    const double t0 = gp_clock_seconds();
     cli_catch_sigint();
     gp_status s = read_inputs(j, &err);
     if (s == GP_OK)
@@ -108,9 +106,8 @@ static int run(swap_job *j, const arg_command *cmd)
     int n = 0;
     for (int c = 0; c < si->channels; c++)
         n += si->labels[c] == j->subspace;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
     printf("{\"subspace\":%d,\"channels\":%d,\"seconds\":%.3f}\n", j->subspace, n,
-           (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
+           gp_clock_seconds() - t0);
     fflush(stdout);
     return 0;
 }

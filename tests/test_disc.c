@@ -9,6 +9,7 @@
  * Usage: test_disc CONV.safetensors DENSE.safetensors GOLDEN.safetensors
  * (skips, 77, when disc_reference.py could not run at build time) */
 #include "loss/discriminator.h"
+#include "model/find.h"
 #include "reference.h"
 #include "testmodel.h"
 

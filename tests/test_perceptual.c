@@ -11,6 +11,7 @@
  * The file checks run always; the loss checks skip (77) without the files. */
 #include "reference.h"
 #include "loss/perceptual.h"
+#include "model/find.h"
 #include "testmodel.h"
 
 #include <stdint.h>

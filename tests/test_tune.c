@@ -12,6 +12,7 @@
  *   test_tune [DISC16 [CELEBA32_MODEL FACES]]  (each part skips without its files) */
 #include "check.h"
 #include "loss/discriminator.h"
+#include "model/find.h"
 #include "ganprior.h"
 #include "quality.h"
 #include "reference.h"

@@ -61,6 +61,11 @@ const char *gp_status_string(gp_status s);
 gp_status gp_fail(gp_error *err, gp_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Seconds on a monotonic clock, from an arbitrary origin: the clock
+ * gp_invert_report.seconds is measured with, for hosts that time their
+ * own work alike. */
+double gp_clock_seconds(void);
+
 /* ---- images ---------------------------------------------------------- */
 
 typedef struct gp_image {
@@ -205,7 +210,8 @@ typedef struct gp_invert_params {
                              without the terms (report.adversarial) */
     uint64_t seed;
     const char *perceptual_model; /* path to the SqueezeNet file, or NULL:
-                                     $GANPRIOR_PERCEPTUAL, then installed */
+                                     $GANPRIOR_PERCEPTUAL, then where models
+                                     are looked for (gp_model_find) */
     gp_progress_fn progress;
     void *progress_user;
 } gp_invert_params;

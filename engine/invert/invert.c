@@ -26,6 +26,7 @@
 #include "loss/degrade.h"
 #include "loss/discriminator.h"
 #include "core/error.h"
+#include "model/find.h"
 #include "model/model.h"
 #include "loss/perceptual.h"
 #include "invert/tune.h"
@@ -33,7 +34,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 typedef struct run {
     gp_model *m;
@@ -54,13 +54,6 @@ typedef struct run {
     float *best_z, *best_alpha; /* its codes and importances: tuning's pivot */
     float pix_norm;     /* 1 / number of compared values */
 } run;
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static gp_status check_args(const gp_model *m, const gp_invert_params *p, const gp_image *y,
                             const gp_image *mask, gp_error *err)
@@ -463,7 +456,7 @@ gp_status gp_invert_feature(gp_model *m, const gp_invert_params *p, const gp_ima
                             const gp_image *mask, gp_image *out, float **feature,
                             gp_invert_report *report, gp_error *err)
 {
-    double t0 = now_seconds();
+    double t0 = gp_clock_seconds();
     if (!m || !p || !out)
         return gp_fail(err, GP_ERR_ARGUMENT, "gp_invert needs a model, parameters and an output image");
     gp_status s = check_args(m, p, target, mask, err);
@@ -494,7 +487,7 @@ gp_status gp_invert_feature(gp_model *m, const gp_invert_params *p, const gp_ima
             *feature = r.best_feat;
             r.best_feat = NULL;
         }
-        rep.seconds = now_seconds() - t0;
+        rep.seconds = gp_clock_seconds() - t0;
         if (report)
             *report = rep;
         gp_ok(err);

@@ -27,22 +27,6 @@ struct gp_disc {
     float *dimage;    /* [3, H, W] */
 };
 
-gp_status gp_disc_find(const gp_model *m, const char *explicit_path, char *buf, size_t size,
-                       gp_error *err)
-{
-    if (explicit_path && *explicit_path) {
-        if (!gp_file_exists(explicit_path))
-            return gp_fail(err, GP_ERR_IO, "discriminator file %s not found", explicit_path);
-        if (snprintf(buf, size, "%s", explicit_path) >= (int)size)
-            return gp_fail(err, GP_ERR_ARGUMENT, "path too long: %s", explicit_path);
-        return GP_OK;
-    }
-    gp_status s = gp_model_sidecar_path(m, "-disc", buf, size, err);
-    if (s == GP_OK && !gp_file_exists(buf))
-        s = gp_fail(err, GP_ERR_IO, "no discriminator %s next to the model", buf);
-    return s;
-}
-
 /* The architecture's layers and input shape, checked against g's images.
  * A wrong channel count means the file is no discriminator (FORMAT); a
  * wrong size, one made for another generator (ARGUMENT). */

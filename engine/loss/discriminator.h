@@ -22,11 +22,6 @@
 
 typedef struct gp_disc gp_disc;
 
-/* The file for model m: explicit_path when given, else the one next to
- * the model (gp_model_sidecar_path, "-disc").  GP_ERR_IO when that file
- * does not exist. */
-gp_status gp_disc_find(const gp_model *m, const char *explicit_path, char *buf, size_t size,
-                       gp_error *err);
 /* Loads path and checks it fits the images of the generator g: input
  * [3, H, W] at g's size, one channel of logits out. */
 gp_status gp_disc_load(const char *path, const gp_model_info *g, gp_disc **out, gp_error *err);

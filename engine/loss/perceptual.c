@@ -98,19 +98,6 @@ void gp_perceptual_free(gp_perceptual *p)
     free(p);
 }
 
-gp_status gp_perceptual_find(const char *explicit_path, char *buf, size_t size, gp_error *err)
-{
-    const char *env = getenv("GANPRIOR_PERCEPTUAL");
-    const char *cands[3] = { explicit_path, env, GP_DATADIR "/models/squeezenet1.1.safetensors" };
-    for (int i = 0; i < 3; i++)
-        if (cands[i] && *cands[i] && gp_file_exists(cands[i])) {
-            snprintf(buf, size, "%s", cands[i]);
-            return GP_OK;
-        }
-    return gp_fail(err, GP_ERR_IO, "perceptual network not found (set $GANPRIOR_PERCEPTUAL or install %s)",
-                   cands[2]);
-}
-
 /* x in [lo, hi], [3, h, w] RGB -> BGR 0..255 minus the Caffe mean. */
 static void preprocess(const gp_perceptual *p, const float *x, float *out)
 {

@@ -16,9 +16,6 @@ typedef struct gp_perceptual gp_perceptual;
 /* Loads the network file written by models/convert_squeezenet.py. */
 gp_status gp_perceptual_load(const char *path, gp_perceptual **out, gp_error *err);
 void gp_perceptual_free(gp_perceptual *p);
-/* Locates the network: explicit path, $GANPRIOR_PERCEPTUAL, installed. */
-gp_status gp_perceptual_find(const char *explicit_path, char *buf, size_t size,
-                             gp_error *err);
 
 /* Fixes the target y [3, h, w] whose values span [lo, hi]; allocates
  * the traces for that size.  GP_ERR_ARGUMENT if the image is too small

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static char *dup_meta(const gp_safetensors *st, const char *key, const char *def)
 {
@@ -210,52 +209,4 @@ gp_status gp_model_sample(gp_model *m, uint64_t seed, gp_image *out, gp_error *e
         gp_model_output_to_image(m, y, out);
     gp_trace_free(t);
     return s == GP_OK ? GP_OK : gp_fail(err, s, "cannot allocate the output image");
-}
-
-gp_status gp_model_sidecar_path(const gp_model *m, const char *suffix, char *buf, size_t size,
-                                gp_error *err)
-{
-    static const char ext[] = ".safetensors";
-    if (!m->path)
-        return gp_fail(err, GP_ERR_MEMORY, "out of memory");
-    size_t n = strlen(m->path), e = strlen(ext);
-    if (n > e && !strcmp(m->path + n - e, ext))
-        n -= e;
-    if (snprintf(buf, size, "%.*s%s%s", (int)n, m->path, suffix, ext) >= (int)size)
-        return gp_fail(err, GP_ERR_ARGUMENT, "path too long: %s", m->path);
-    return GP_OK;
-}
-
-bool gp_file_exists(const char *p)
-{
-    struct stat sb;
-    return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
-}
-
-gp_status gp_model_find(const char *name, char *buf, size_t size, gp_error *err)
-{
-    if (strchr(name, '/') || gp_file_exists(name)) {
-        snprintf(buf, size, "%s", name);
-        if (gp_file_exists(buf))
-            return GP_OK;
-        return gp_fail(err, GP_ERR_IO, "model file %s does not exist", name);
-    }
-    const char *env = getenv("GANPRIOR_MODEL_PATH");
-    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-    char dirs[3][1024] = { "", "", GP_DATADIR "/models" };
-    if (env)
-        snprintf(dirs[0], sizeof dirs[0], "%s", env);
-    if (xdg && *xdg)
-        snprintf(dirs[1], sizeof dirs[1], "%s/ganprior/models", xdg);
-    else if (home)
-        snprintf(dirs[1], sizeof dirs[1], "%s/.local/share/ganprior/models", home);
-    for (int i = 0; i < 3; i++) {
-        if (!dirs[i][0])
-            continue;
-        snprintf(buf, size, "%s/%s", dirs[i], name);
-        if (gp_file_exists(buf))
-            return GP_OK;
-    }
-    return gp_fail(err, GP_ERR_IO, "model '%s' not found in $GANPRIOR_MODEL_PATH, %s or %s", name,
-                   dirs[1][0] ? dirs[1] : "the user data dir", GP_DATADIR "/models");
 }

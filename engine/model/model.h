@@ -13,13 +13,6 @@ struct gp_model {
     char *path; /* the file it was loaded from: sidecars sit next to it */
 };
 
-/* Whether path names a regular file (not a folder). */
-bool gp_file_exists(const char *path);
-/* A file that belongs to the model and sits next to it: the model's
- * path with ".safetensors" replaced by suffix + ".safetensors". */
-gp_status gp_model_sidecar_path(const gp_model *m, const char *suffix, char *buf, size_t size,
-                                gp_error *err);
-
 /* Draws one latent vector (info.latent_size floats). */
 void gp_model_draw_latent(const gp_model *m, gp_rng *r, float *z);
 /* Network output [3, h, w] in the model's range -> interleaved [0, 1]

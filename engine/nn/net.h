@@ -29,7 +29,7 @@ int gp_net_block_layer(const gp_net *net, int b);
 /* Output shape of layers [0, to) for a batch of n; false if a layer
  * rejects its input. */
 bool gp_net_shape_at(const gp_net *net, int to, int n, gp_shape *out);
-/* upconv2d.c: replaces each upsample2 + 3x3 conv pair inside a block by
+/* net_fuse.c: replaces each upsample2 + 3x3 conv pair inside a block by
  * one gp_upconv2d layer (same numbers, fewer FLOPs). */
 void gp_net_fuse_upconv(gp_net *net);
 bool gp_net_enable_grads(gp_net *net, int from, int to, bool on);

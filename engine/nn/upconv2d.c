@@ -7,13 +7,13 @@
  * and the same for columns.  So the layer is four 2x2 convolutions, one
  * per output phase: 16 multiply-adds per output and input channel
  * instead of 36, the same numbers up to rounding.  PGGAN's first conv of
- * every resolution is this pattern; gp_net_fuse_upconv finds it.
+ * every resolution is this pattern; gp_net_fuse_upconv (net_fuse.c)
+ * finds it.
  *
  * weight [cout, cin, 3, 3] as the conv2d it replaces, bias [cout].
  * [n, cin, h, w] -> [n, cout, 2h, 2w]
  */
 #include "nn/layer_kinds.h"
-#include "nn/net.h"
 
 #include <cblas.h>
 #include <stdlib.h>
@@ -219,49 +219,4 @@ gp_layer *gp_upconv2d_new(int cin, int cout, bool bias)
         return NULL;
     }
     return &u->base;
-}
-
-/* Replaces upsample2 + conv2d(3x3, stride 1, pad 1) pairs that do not
- * straddle a block boundary; the conv's parameters move over as they are. */
-static gp_layer *fused(const gp_layer *up, const gp_layer *conv)
-{
-    int k, stride, pad;
-    if (strcmp(up->ops->kind, "upsample2") || !gp_conv2d_geometry(conv, &k, &stride, &pad) ||
-        k != 3 || stride != 1 || pad != 1)
-        return NULL;
-    const gp_param *w = &conv->params[0];
-    gp_layer *u = gp_upconv2d_new(w->dims[1], w->dims[0], conv->nparams > 1);
-    if (!u)
-        return NULL;
-    for (int i = 0; i < conv->nparams; i++)
-        memcpy(u->params[i].value, conv->params[i].value, conv->params[i].count * sizeof(float));
-    return u;
-}
-
-static bool starts_block(const gp_net *net, int layer)
-{
-    for (int b = 0; b < net->nblocks; b++)
-        if (net->block_start[b] == layer)
-            return true;
-    return false;
-}
-
-void gp_net_fuse_upconv(gp_net *net)
-{
-    for (int i = 0; i + 1 < net->count; i++) {
-        if (starts_block(net, i + 1))
-            continue;
-        gp_layer *u = fused(net->layers[i], net->layers[i + 1]);
-        if (!u)
-            continue;
-        gp_layer_free(net->layers[i]);
-        gp_layer_free(net->layers[i + 1]);
-        net->layers[i] = u;
-        memmove(net->layers + i + 1, net->layers + i + 2,
-                (size_t)(net->count - i - 2) * sizeof *net->layers);
-        net->count--;
-        for (int b = 0; b < net->nblocks; b++)
-            if (net->block_start[b] > i)
-                net->block_start[b]--;
-    }
 }

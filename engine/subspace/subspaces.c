@@ -8,6 +8,7 @@
  * metadata "ganprior.subspaces", a JSON object with the model's name,
  * the split block, the channel count, K and the training figures. */
 #include "core/error.h"
+#include "model/find.h"
 #include "model/model.h"
 #include "model/safetensors.h"
 #include "subspace/selfexpr.h"
@@ -18,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 struct gp_subspaces {
     gp_subspaces_info info;
@@ -56,13 +56,6 @@ void gp_subspaces_free(gp_subspaces *s)
 }
 
 const gp_subspaces_info *gp_subspaces_get_info(const gp_subspaces *s) { return &s->info; }
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static gp_status check_params(const gp_model *m, const gp_subspace_params *p, int *block,
                               gp_error *err)
@@ -102,7 +95,7 @@ static gp_status cluster(gp_subspaces *s, const gp_subspace_params *p, gp_error 
 gp_status gp_subspaces_learn(gp_model *m, const gp_subspace_params *p, gp_subspaces **out,
                              gp_error *err)
 {
-    double t0 = now_seconds();
+    double t0 = gp_clock_seconds();
     int block;
     *out = NULL;
     gp_status st = check_params(m, p, &block, err);
@@ -128,7 +121,7 @@ gp_status gp_subspaces_learn(gp_model *m, const gp_subspace_params *p, gp_subspa
     s->info.feature_loss = fig.feature_loss;
     s->info.feature_energy = fig.feature_energy;
     s->info.output_loss = fig.output_loss;
-    s->info.seconds = now_seconds() - t0;
+    s->info.seconds = gp_clock_seconds() - t0;
     *out = s;
     gp_ok(err);
     return GP_OK;
