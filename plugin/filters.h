@@ -60,9 +60,4 @@ gp_status gpp_run(const gpp_filter *f, const gpp_options *o, const gpb_input *in
 bool gpp_result_in_new_image(const gpp_filter *f, bool gray_image);
 bool gpp_result_is_gray(const gpp_filter *f, bool gray_image);
 
-/* gpp_run with GIMP's progress bar showing the search (progress.c);
- * releases in's buffers. */
-gp_status gpp_run_with_progress(const gpp_filter *f, const gpp_options *o, gpb_input *in,
-                                gpb_output *out, gp_error *err);
-
 #endif
