@@ -3,6 +3,7 @@
  * with their gradients. */
 #include "invert/compose.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,7 +58,8 @@ void gp_composer_free(gp_composer *k)
 
 bool gp_composer_mask_subspaces(gp_composer *k, const int *labels, int subspaces, int per)
 {
-    if (k->n != subspaces * per + 1 || !(k->mask = malloc((size_t)k->n * k->c * sizeof(float))))
+    assert(k->n == subspaces * per + 1 && "the composer was made for K*per + 1 codes");
+    if (!(k->mask = malloc((size_t)k->n * k->c * sizeof(float))))
         return false;
     for (int t = 0; t < k->n; t++)
         for (int c = 0; c < k->c; c++) {

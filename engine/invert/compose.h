@@ -40,8 +40,9 @@ void gp_composer_free(gp_composer *k);
 /* Masks the codes by subspace: code t < n-1 feeds the channels c with
  * labels[c] == t / per, code n-1 (the base) all of them; alpha becomes
  * 1/(per+1) where a code feeds, so each channel starts as the mean of
- * its per+1 contributions.  False if n is not K*per + 1 for the labels'
- * K or memory runs out. */
+ * its per+1 contributions.  n must be K*per + 1 (the caller sized the
+ * composer so; a mismatch is a bug, caught by an assertion).  False
+ * when memory runs out. */
 bool gp_composer_mask_subspaces(gp_composer *k, const int *labels, int subspaces, int per);
 /* Generates from the current z and alpha; returns the image [3, H, W]. */
 const float *gp_composer_forward(gp_composer *k);
