@@ -135,12 +135,12 @@ static void bench_iteration(int iterations)
     gp_invert_params p;
     gp_invert_params_default(&p, GP_TASK_RECONSTRUCT);
     timing t = { 0 };
-    p.codes = 20;
-    p.split_block = 8;
-    p.iterations = iterations;
-    p.restarts = 0;
-    p.plateau_window = 0;
-    p.perceptual_weight = 0.0f;
+    p.composition.codes = 20;
+    p.composition.split_block = 8;
+    p.search.iterations = iterations;
+    p.search.restarts = 0;
+    p.search.plateau_window = 0;
+    p.search.perceptual_weight = 0.0f;
     p.progress = stamp;
     p.progress_user = &t;
     if (gp_invert(m, &p, &target, NULL, &out, NULL, &err) != GP_OK)

@@ -107,42 +107,44 @@ static int task_options(invert_job *j, arg_opt *opts)
                            .choices = methods,
                            .help = "one code, several composed, or codes per channel subspace "
                                    "(needs 'ganprior subspaces' first)" };
-    opts[n++] = (arg_opt){ .name = "codes", .kind = ARG_INT, .value = &j->p.codes, .min = 1,
-                           .max = 1024, .metavar = "N", .help = "multicode: number of codes" };
-    opts[n++] = (arg_opt){ .name = "layer", .kind = ARG_INT, .value = &j->p.split_block,
+    opts[n++] = (arg_opt){ .name = "codes", .kind = ARG_INT, .value = &j->p.composition.codes,
+                           .min = 1, .max = 1024, .metavar = "N",
+                           .help = "multicode: number of codes" };
+    opts[n++] = (arg_opt){ .name = "layer", .kind = ARG_INT, .value = &j->p.composition.split_block,
                            .min = 1, .max = 64, .metavar = "L",
                            .help = "multicode: compose at this block (see 'ganprior info'); subspace: "
                                    "the block the subspaces were learnt at",
                            .default_text = "default: chosen for the model" };
     opts[n++] = (arg_opt){ .name = "per-subspace", .kind = ARG_INT,
-                           .value = &j->p.codes_per_subspace, .min = 1, .max = 64,
+                           .value = &j->p.subspace.codes_per_subspace, .min = 1, .max = 64,
                            .metavar = "P", .help = "subspace: codes per subspace" };
     opts[n++] = (arg_opt){ .name = "subspaces", .kind = ARG_STRING, .value = &j->subspaces,
                            .metavar = "FILE", .help = "subspace: the file 'ganprior subspaces' wrote",
                            .default_text = "default: MODEL.subspaces.safetensors next to the model" };
-    opts[n++] = (arg_opt){ .name = "iterations", .kind = ARG_INT, .value = &j->p.iterations,
+    opts[n++] = (arg_opt){ .name = "iterations", .kind = ARG_INT, .value = &j->p.search.iterations,
                            .min = 1, .max = 1000000, .metavar = "N",
                            .help = "maximum optimiser steps" };
-    opts[n++] = (arg_opt){ .name = "plateau", .kind = ARG_INT, .value = &j->p.plateau_window,
+    opts[n++] = (arg_opt){ .name = "plateau", .kind = ARG_INT, .value = &j->p.search.plateau_window,
                            .min = 0, .max = 1000000, .metavar = "N",
                            .help = "stop early once the loss stalls for N steps (0: never)" };
     opts[n++] = (arg_opt){ .name = "seed", .short_name = 's', .kind = ARG_U64,
-                           .value = &j->p.seed, .metavar = "S", .help = "seed of the random starts" };
-    opts[n++] = (arg_opt){ .name = "lr", .kind = ARG_FLOAT, .value = &j->p.learning_rate,
+                           .value = &j->p.search.seed, .metavar = "S",
+                           .help = "seed of the random starts" };
+    opts[n++] = (arg_opt){ .name = "lr", .kind = ARG_FLOAT, .value = &j->p.search.learning_rate,
                            .min = 1e-6, .max = 100, .metavar = "X", .help = "initial Adam step" };
     opts[n++] = (arg_opt){ .name = "perceptual", .kind = ARG_FLOAT,
-                           .value = &j->p.perceptual_weight, .min = 0, .max = 1000,
+                           .value = &j->p.search.perceptual_weight, .min = 0, .max = 1000,
                            .metavar = "W", .help = "weight of the perceptual (feature) loss" };
-    opts[n++] = (arg_opt){ .name = "restarts", .kind = ARG_INT, .value = &j->p.restarts,
+    opts[n++] = (arg_opt){ .name = "restarts", .kind = ARG_INT, .value = &j->p.search.restarts,
                            .min = 0, .max = 10000, .metavar = "K",
                            .help = "extra random starts scored, the best one optimised" };
-    opts[n++] = (arg_opt){ .name = "tune", .kind = ARG_INT, .value = &j->p.tune_steps, .min = 0,
+    opts[n++] = (arg_opt){ .name = "tune", .kind = ARG_INT, .value = &j->p.tune.steps, .min = 0,
                            .max = 1000000, .metavar = "N",
                            .help = "then tune the generator's weights N steps on the same loss "
                                    "(PTI; the model file is never changed)" };
-    opts[n++] = (arg_opt){ .name = "tune-all", .kind = ARG_FLAG, .value = &j->p.tune_all,
+    opts[n++] = (arg_opt){ .name = "tune-all", .kind = ARG_FLAG, .value = &j->p.tune.all,
                            .help = "tune every layer, not only those after the split" };
-    opts[n++] = (arg_opt){ .name = "tune-lr", .kind = ARG_FLOAT, .value = &j->p.tune_learning_rate,
+    opts[n++] = (arg_opt){ .name = "tune-lr", .kind = ARG_FLOAT, .value = &j->p.tune.learning_rate,
                            .min = 1e-7, .max = 1, .metavar = "X",
                            .help = "initial tuning step, relative to each weight tensor's scale" };
     opts[n++] = (arg_opt){ .name = "full", .kind = ARG_FLAG, .value = &j->full,
@@ -150,19 +152,20 @@ static int task_options(invert_job *j, arg_opt *opts)
                                    "does (inpaint: only the mask's pixels change; colorize: "
                                    "the picture's lightness; superres: F x the picture)" };
     opts[n++] = (arg_opt){ .name = "tune-locality", .kind = ARG_FLOAT,
-                           .value = &j->p.tune_locality_weight, .min = 0, .max = 1000, .metavar = "W",
+                           .value = &j->p.tune.locality_weight, .min = 0, .max = 1000,
+                           .metavar = "W",
                            .help = "weight of keeping nearby codes' images as they were" };
     opts[n++] = (arg_opt){ .name = "tune-adv", .kind = ARG_FLOAT,
-                           .value = &j->p.tune_adversarial_weight, .min = 0, .max = 1000,
+                           .value = &j->p.tune.adversarial_weight, .min = 0, .max = 1000,
                            .metavar = "W",
                            .help = "weight of the discriminator's adversarial term over the whole "
                                    "image while tuning" };
     opts[n++] = (arg_opt){ .name = "tune-adv-local", .kind = ARG_FLOAT,
-                           .value = &j->p.tune_adversarial_local_weight, .min = 0, .max = 1000,
+                           .value = &j->p.tune.adversarial_local_weight, .min = 0, .max = 1000,
                            .metavar = "W",
                            .help = "weight of the discriminator's adversarial term over the hole "
                                    "(inpaint; the whole image for the other tasks)" };
-    opts[n++] = (arg_opt){ .name = "disc", .kind = ARG_STRING, .value = &j->p.discriminator_model,
+    opts[n++] = (arg_opt){ .name = "disc", .kind = ARG_STRING, .value = &j->p.files.discriminator,
                            .metavar = "FILE",
                            .help = "the discriminator of the adversarial terms (a missing or "
                                    "broken file is an error)",
@@ -188,9 +191,9 @@ static int check_against_model(const invert_job *j)
     const gp_model_info *in = gp_model_get_info(j->m);
     const arg_command cmd = { .name = j->def->name };
     /* Without --layer, split_block is the engine's "automatic" (< 1). */
-    if (j->p.method != GP_METHOD_SINGLE && j->p.split_block >= in->blocks)
+    if (j->p.method != GP_METHOD_SINGLE && j->p.composition.split_block >= in->blocks)
         return args_usage_error(&cmd, "--layer %d is not a split point of %s (1..%d)",
-                                j->p.split_block, in->name, in->blocks - 1);
+                                j->p.composition.split_block, in->name, in->blocks - 1);
     const int f = j->p.superres_factor;
     if (j->def->task == GP_TASK_SUPERRES && !gpb_factor_fits(in, f))
         return args_usage_error(&cmd, "--factor %d does not divide the model size %dx%d", f,
@@ -363,18 +366,18 @@ static int run(invert_job *j)
         s = make_target(j, &err);
     if (s == GP_OK && j->subspaces && j->p.method == GP_METHOD_SUBSPACE &&
         (s = gp_subspaces_load(j->m, j->subspaces, &j->sub, &err)) == GP_OK)
-        j->p.subspaces = j->sub;
+        j->p.subspace.subspaces = j->sub;
     if (s == GP_OK)
         s = run_engine(j, &err);
     if (s == GP_OK)
         s = cli_png_write(j->output, &j->out, &err);
     if (s != GP_OK)
         return cli_report(&err);
-    if (j->p.perceptual_weight > 0.0f && !j->report.perceptual)
+    if (j->p.search.perceptual_weight > 0.0f && !j->report.perceptual)
         fputs("ganprior: note: the perceptual loss was not used (no SqueezeNet network found, "
               "or the compared image is too small for it)\n", stderr);
-    if (j->p.tune_steps > 0 && !j->report.adversarial &&
-        (j->p.tune_adversarial_weight > 0.0f || j->p.tune_adversarial_local_weight > 0.0f))
+    if (j->p.tune.steps > 0 && !j->report.adversarial &&
+        (j->p.tune.adversarial_weight > 0.0f || j->p.tune.adversarial_local_weight > 0.0f))
         fputs("ganprior: note: the adversarial tuning terms were not used (no "
               "MODEL-disc.safetensors next to the model; see --disc)\n", stderr);
     print_report(j);

@@ -63,7 +63,7 @@ static gp_status prepare(swap_job *j, gp_error *err)
     for (int i = 0; i < 2 && s == GP_OK; i++)
         s = gpb_target_prepare(in, &j->p, &j->picture[i], NULL, gpb_resample_area, &j->target[i],
                                err);
-    j->p.subspaces = j->sub;
+    j->p.subspace.subspaces = j->sub;
     return s;
 }
 
@@ -133,18 +133,18 @@ int cmd_swap(int argc, char **argv)
         { .name = "subspaces", .kind = ARG_STRING, .value = &j.subspaces, .metavar = "FILE",
           .help = "the file 'ganprior subspaces' wrote",
           .default_text = "default: MODEL.subspaces.safetensors next to the model" },
-        { .name = "per-subspace", .kind = ARG_INT, .value = &j.p.codes_per_subspace, .min = 1,
-          .max = 64, .metavar = "P", .help = "codes per subspace" },
-        { .name = "iterations", .kind = ARG_INT, .value = &j.p.iterations, .min = 1,
+        { .name = "per-subspace", .kind = ARG_INT, .value = &j.p.subspace.codes_per_subspace,
+          .min = 1, .max = 64, .metavar = "P", .help = "codes per subspace" },
+        { .name = "iterations", .kind = ARG_INT, .value = &j.p.search.iterations, .min = 1,
           .max = 1000000, .metavar = "N", .help = "maximum optimiser steps per picture" },
-        { .name = "seed", .short_name = 's', .kind = ARG_U64, .value = &j.p.seed, .metavar = "S",
-          .help = "seed of the random starts" },
-        { .name = "lr", .kind = ARG_FLOAT, .value = &j.p.learning_rate, .min = 1e-6, .max = 100,
-          .metavar = "X", .help = "initial Adam step" },
-        { .name = "perceptual", .kind = ARG_FLOAT, .value = &j.p.perceptual_weight, .min = 0,
+        { .name = "seed", .short_name = 's', .kind = ARG_U64, .value = &j.p.search.seed,
+          .metavar = "S", .help = "seed of the random starts" },
+        { .name = "lr", .kind = ARG_FLOAT, .value = &j.p.search.learning_rate, .min = 1e-6,
+          .max = 100, .metavar = "X", .help = "initial Adam step" },
+        { .name = "perceptual", .kind = ARG_FLOAT, .value = &j.p.search.perceptual_weight, .min = 0,
           .max = 1000, .metavar = "W", .help = "weight of the perceptual (feature) loss" },
-        { .name = "restarts", .kind = ARG_INT, .value = &j.p.restarts, .min = 0, .max = 10000,
-          .metavar = "K", .help = "extra random starts scored, the best one optimised" },
+        { .name = "restarts", .kind = ARG_INT, .value = &j.p.search.restarts, .min = 0,
+          .max = 10000, .metavar = "K", .help = "extra random starts scored, the best one optimised" },
     };
     const arg_command cmd = {
         .name = "swap",

@@ -33,7 +33,8 @@ typedef struct gpp_options {
     char model[1024];  /* a model file, or "" for the default model */
     int method;        /* a gp_method */
     int codes;         /* multi-code: number of codes */
-    int layer;         /* multi-code: split block; 0 = chosen for the model */
+    int split_block;   /* multi-code: the split block (PDB and dialog: "layer");
+                          0 = chosen for the model */
     int preset;        /* a gpp_preset */
     int iterations;    /* 0 = the preset's */
     int seed;

@@ -75,7 +75,7 @@ static gboolean options_from_params(const gpp_filter *f, gint nparams, const Gim
     g_strlcpy(o->model, param[3].data.d_string ? param[3].data.d_string : "", sizeof o->model);
     o->method = param[4].data.d_int32;
     o->codes = param[5].data.d_int32;
-    o->layer = param[6].data.d_int32;
+    o->split_block = param[6].data.d_int32;
     o->preset = param[7].data.d_int32;
     o->iterations = param[8].data.d_int32;
     o->seed = param[9].data.d_int32;
@@ -83,7 +83,7 @@ static gboolean options_from_params(const gpp_filter *f, gint nparams, const Gim
     if (f->task == GP_TASK_SUPERRES)
         o->factor = param[11].data.d_int32;
     return o->method >= GP_METHOD_SINGLE && o->method <= GP_METHOD_SUBSPACE && o->codes >= 1 &&
-           o->codes <= 100 && o->layer >= 0 && o->preset >= GPP_PRESET_FAST &&
+           o->codes <= 100 && o->split_block >= 0 && o->preset >= GPP_PRESET_FAST &&
            o->preset <= GPP_PRESET_BEST && o->iterations >= 0 && o->detail >= 0 &&
            o->detail <= 100000 && o->factor >= 2 &&
            o->factor <= 16;
@@ -146,7 +146,7 @@ static gboolean dialog(const gpp_filter *f, gpp_options *o)
                                  GP_METHOD_MULTICODE, "Subspaces (PmSFC)", GP_METHOD_SUBSPACE,
                                  NULL));
     spin(table, row++, "C_odes:", &o->codes, 1, 100);
-    spin(table, row++, "Compose at la_yer (0 = auto):", &o->layer, 0, 64);
+    spin(table, row++, "Compose at la_yer (0 = auto):", &o->split_block, 0, 64);
     combo(table, row++, "_Quality:", &o->preset,
           gimp_int_combo_box_new("Fast", GPP_PRESET_FAST, "Balanced", GPP_PRESET_BALANCED,
                                  "Best", GPP_PRESET_BEST, NULL));

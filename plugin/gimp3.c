@@ -77,7 +77,7 @@ static void add_arguments(GimpProcedure *p, const gpp_filter *f)
                                     o.codes, G_PARAM_READWRITE);
     gimp_procedure_add_int_argument(p, "layer", "Compose at la_yer",
                                     "Multi-code: generator block to compose at, 0 = automatic",
-                                    0, 64, o.layer, G_PARAM_READWRITE);
+                                    0, 64, o.split_block, G_PARAM_READWRITE);
     gimp_procedure_add_choice_argument(
         p, "preset", "_Quality", "Speed or quality: how long the search runs",
         gimp_choice_new_with_values("fast", GPP_PRESET_FAST, "Fast", NULL, "balanced",
@@ -136,8 +136,8 @@ static void options_from_config(const gpp_filter *f, GimpProcedureConfig *config
 {
     GFile *model = NULL;
     gpp_options_default(o);
-    g_object_get(config, "model", &model, "codes", &o->codes, "layer", &o->layer, "iterations",
-                 &o->iterations, "seed", &o->seed, "detail", &o->detail, NULL);
+    g_object_get(config, "model", &model, "codes", &o->codes, "layer", &o->split_block,
+                 "iterations", &o->iterations, "seed", &o->seed, "detail", &o->detail, NULL);
     if (f->task == GP_TASK_SUPERRES)
         g_object_get(config, "factor", &o->factor, NULL);
     o->method = gimp_procedure_config_get_choice_id(config, "method");

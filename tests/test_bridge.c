@@ -77,10 +77,10 @@ static gp_invert_params quick(gp_task task)
 {
     gp_invert_params p;
     gp_invert_params_default(&p, task);
-    p.codes = 4;
-    p.iterations = 20;
-    p.restarts = 1;
-    p.perceptual_weight = 0.0f;
+    p.composition.codes = 4;
+    p.search.iterations = 20;
+    p.search.restarts = 1;
+    p.search.perceptual_weight = 0.0f;
     return p;
 }
 
@@ -258,7 +258,7 @@ static void test_cancel(gp_model *m)
         float *before = read_rgba(layer, &all);
         gp_invert_params p = quick(tasks[t]);
         p.superres_factor = 4;
-        p.tune_steps = 10;
+        p.tune.steps = 10;
         stopper st = { 0, 5 };
         p.progress = stop_soon;
         p.progress_user = &st;

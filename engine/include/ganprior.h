@@ -93,6 +93,8 @@ typedef enum gp_latent_dist {
     GP_LATENT_UNIFORM,  /* z ~ U(-1, 1) */
 } gp_latent_dist;
 
+/* What gp_model_get_info returns: the record and its strings belong to
+ * the model and stay valid, unchanged, until gp_model_free. */
 typedef struct gp_model_info {
     const char *name;        /* from the file's metadata */
     const char *family;      /* "pggan", "sequential" */
@@ -114,7 +116,7 @@ void gp_model_free(gp_model *m);
 const gp_model_info *gp_model_get_info(const gp_model *m);
 /* Channels of the feature at the start of block `block`, or -1. */
 int gp_model_block_channels(const gp_model *m, int block);
-/* The split block used when none is given (split_block -1): the last
+/* The split block used when none is given (composition.split_block -1): the last
  * block whose input is at most 1/8 of the output width (16x16 features
  * of a 128 model, 32x32 of a 256 one: mGANprior's l = 8). */
 int gp_model_default_block(const gp_model *m);
@@ -142,78 +144,122 @@ typedef enum gp_method {
 typedef struct gp_subspaces gp_subspaces; /* see "channel subspaces" below */
 
 /* Called once per random start (iteration 0) and once per iteration
- * (1..total; fewer when the loss plateaus).  total is iterations +
- * tune_steps: generator tuning reports iterations + 1 .. total, so a
- * search that plateaued early jumps to iterations.  Return false to
- * cancel: the inversion then stops, frees what it made (the model's
- * weights restored) and returns GP_ERR_CANCELLED without touching the
- * output image. */
+ * (1..total; fewer when the loss plateaus).  total is search.iterations
+ * + tune.steps: generator tuning reports search.iterations + 1 .. total,
+ * so a search that plateaued early jumps to search.iterations.  Return
+ * false to cancel: the inversion then stops before its next step, frees
+ * what it made (the model's weights restored) and returns
+ * GP_ERR_CANCELLED without touching the output image. */
 typedef bool (*gp_progress_fn)(void *user, int iteration, int total,
                                float loss);
 
+/* Everything gp_invert is asked to do.  Fill it with
+ * gp_invert_params_default, then change what you need; each field's
+ * comment starts with that default.
+ *
+ * The split point: generators are chains of blocks (a PGGAN resolution,
+ * a DCGAN stage; `ganprior info` lists them), and the multi-code and
+ * subspace methods compose their codes' features at the start of one
+ * block, the split block.  Everything before it is G1, the rest G2.
+ * (The CLI's --layer and the plug-in's "layer" argument name it.) */
 typedef struct gp_invert_params {
-    gp_task task;
-    gp_method method;
-    int codes;            /* multicode: number of codes N */
-    int split_block;      /* multicode: compose at the start of this block;
-                             -1 picks the block whose input is 1/8 of the
-                             output width (16x16 for a 128 model).
-                             subspace: -1 or the subspaces' own block */
-    int codes_per_subspace; /* subspace: codes P per subspace; the run
-                             has K*P + 1 codes (the last is the base) */
-    bool subspace_weights; /* subspace: learn per-channel weights (alpha)
-                             within each subspace, as the paper describes;
-                             false keeps the plain masked average */
-    const gp_subspaces *subspaces; /* subspace: the channel groups, or NULL
-                             to load the model's sidecar file
-                             (gp_subspaces_path) */
-    int iterations;       /* maximum Adam steps */
-    float learning_rate;  /* initial Adam step; cosine-decayed to 5% */
-    float perceptual_weight; /* weight of the SqueezeNet feature loss */
-    int restarts;         /* extra random starts: 1 + restarts are scored
-                             on the pixel loss and the best starts Adam */
-    int superres_factor;  /* 2..16, superres only */
-    float plateau_tolerance; /* stop when the loss improves less than this
-                                fraction over plateau_window iterations */
-    int plateau_window;   /* 0: never stop early */
+    gp_task task;         /* the argument of gp_invert_params_default */
+    gp_method method;     /* GP_METHOD_MULTICODE */
+    int superres_factor;  /* 4: superres only, 2..16, must divide the
+                             model size */
+
+    /* The code search: Adam on the codes from the best of several
+     * random starts, stopping early when the loss stalls. */
+    struct gp_search_params {
+        int iterations;          /* 300: maximum Adam steps */
+        float learning_rate;     /* 0.05: initial Adam step; cosine-decayed
+                                    to 5% */
+        float perceptual_weight; /* 0.5: weight of the SqueezeNet feature
+                                    loss (used when the network is found
+                                    and the image is large enough) */
+        int restarts;            /* 4: extra random starts; 1 + restarts
+                                    are scored on the pixel loss and the
+                                    best starts Adam */
+        float plateau_tolerance; /* 1e-3: stop when the loss improves less
+                                    than this fraction over plateau_window
+                                    iterations */
+        int plateau_window;      /* 50: 0 never stops early */
+        uint64_t seed;           /* 0: seed of every random draw */
+    } search;
+
+    /* Multi-code composition (mGANprior): N codes composed at the split
+     * block with per-channel importances. */
+    struct gp_composition_params {
+        int codes;        /* 20: number of codes N (multicode) */
+        int split_block;  /* -1: the block to compose at, 1..blocks-1;
+                             -1 picks the last block whose input is at
+                             most 1/8 of the output width (16x16 for a
+                             128 model; gp_model_default_block).  For the
+                             subspace method: -1 or the subspaces' own */
+    } composition;
+
+    /* Subspace composition (PmSFC): codes per channel subspace. */
+    struct gp_subspace_use_params {
+        int codes_per_subspace; /* 4: codes P per subspace; the run has
+                                   K*P + 1 codes (the last is the base) */
+        bool weights;           /* true: learn per-channel weights (alpha)
+                                   within each subspace, as the paper
+                                   does; false keeps the masked average */
+        const gp_subspaces *subspaces; /* NULL: the channel groups; NULL
+                                   loads the model's sidecar file
+                                   (gp_subspaces_path).  Not owned. */
+    } subspace;
+
     /* Generator tuning (PTI, Roich et al. 2021): after the code search,
-     * the generator's weights are fine-tuned for tune_steps Adam steps on
+     * the generator's weights are fine-tuned for `steps` Adam steps on
      * the same task loss, the found codes held fixed as the pivot, while
      * a locality term keeps the outputs of codes near the pivot where the
      * untuned generator put them.  The tuned weights live only for the
-     * call: the model comes back bit for bit as it was. */
-    int tune_steps;       /* 0: no tuning */
-    bool tune_all;        /* tune every layer; false: only those after the
-                             split (G2; the whole net for single-code) */
-    float tune_learning_rate; /* initial Adam step relative to each weight
-                             tensor's RMS; cosine-decayed to 5% */
-    float tune_locality_weight; /* weight of the locality term, >= 0 */
-    float tune_locality_radius; /* (0, 1]: the nearby codes are the pivot
-                             moved this fraction of the way towards
-                             random codes of the model's distribution */
-    /* Adversarial terms of the tuning ("Near Perfect GAN Inversion"):
-     * a discriminator of the generator's images (a second network file)
-     * scores the tuned image, and the non-saturating generator loss
-     * softplus(-logit) pulls it towards what the discriminator takes for
-     * real.  Global: the mean over the discriminator's logit map; local:
-     * the mean weighted by the inpainting hole box-averaged to that map
-     * (the same as global for the other tasks).  Used only when
-     * tune_steps > 0, a weight is > 0 and a discriminator is found; its
-     * own weights never change. */
-    float tune_adversarial_weight;       /* global term, >= 0 */
-    float tune_adversarial_local_weight; /* local term, >= 0 */
-    const char *discriminator_model; /* path to the discriminator file
-                             (missing or malformed: an error), or NULL:
-                             the model's path with ".safetensors"
-                             replaced by "-disc.safetensors", and when
-                             that file does not exist the tuning runs
-                             without the terms (report.adversarial) */
-    uint64_t seed;
-    const char *perceptual_model; /* path to the SqueezeNet file, or NULL:
-                                     $GANPRIOR_PERCEPTUAL, then where models
-                                     are looked for (gp_model_find) */
-    gp_progress_fn progress;
-    void *progress_user;
+     * call: the model comes back bit for bit as it was.
+     *
+     * Adversarial terms ("Near Perfect GAN Inversion"): a discriminator
+     * of the generator's images (a second network file) scores the tuned
+     * image, and the non-saturating generator loss softplus(-logit) pulls
+     * it towards what the discriminator takes for real.  Global: the mean
+     * over the discriminator's logit map; local: the mean weighted by the
+     * inpainting hole box-averaged to that map (the same as global for
+     * the other tasks).  Used only when steps > 0, a weight is > 0 and a
+     * discriminator is found; its own weights never change. */
+    struct gp_tuning_params {
+        int steps;                /* 0: no tuning */
+        bool all;                 /* false: tune only the layers after the
+                                     split (G2; the whole net for single-
+                                     code); true: every layer */
+        float learning_rate;      /* 3e-3: initial Adam step relative to
+                                     each weight tensor's RMS; cosine-
+                                     decayed to 5% */
+        float locality_weight;    /* 0.1: weight of the locality term */
+        float locality_radius;    /* 0.5: (0, 1], the nearby codes are the
+                                     pivot moved this fraction of the way
+                                     towards random codes */
+        float adversarial_weight;       /* 0: global term, >= 0 (off: see
+                                           bench/results/regularisers.md) */
+        float adversarial_local_weight; /* 0: local term, >= 0 */
+    } tune;
+
+    /* The network files besides the model.  Not owned: read during the
+     * call only. */
+    struct gp_model_file_params {
+        const char *perceptual;    /* NULL: the SqueezeNet file; NULL
+                                      looks in $GANPRIOR_PERCEPTUAL, then
+                                      where models are looked for
+                                      (gp_model_find) */
+        const char *discriminator; /* NULL: the discriminator file (missing
+                                      or malformed: an error); NULL takes
+                                      the model's path with ".safetensors"
+                                      replaced by "-disc.safetensors", and
+                                      when that file does not exist the
+                                      tuning runs without the terms
+                                      (report.adversarial) */
+    } files;
+
+    gp_progress_fn progress; /* NULL: no progress, no cancel */
+    void *progress_user;     /* NULL: passed to progress */
 } gp_invert_params;
 
 /* Fills p with the measured defaults for task. */
@@ -232,7 +278,15 @@ typedef struct gp_invert_report {
 /* Inverts the generator against target under p->task.  mask (inpaint
  * only) is a model-size image, >= 0.5 in its first channel = hole.  On
  * GP_OK, *out is overwritten with a new model-size RGB image (release it
- * with gp_image_release); on failure *out is left untouched. */
+ * with gp_image_release); on failure *out is left untouched.  p, target
+ * and mask are only read, and only during the call.
+ *
+ * Determinism: the same model file, target, mask and parameters (seed
+ * included) give the same image bit for bit on the same build, machine
+ * and OpenBLAS thread count (OPENBLAS_NUM_THREADS); the engine's own
+ * loops and random draws are fixed-order and seeded.  Across thread
+ * counts, CPUs or builds OpenBLAS may pick other kernels and summation
+ * orders, so results can differ in the last bits. */
 gp_status gp_invert(gp_model *m, const gp_invert_params *p,
                     const gp_image *target, const gp_image *mask,
                     gp_image *out, gp_invert_report *report, gp_error *err);
@@ -272,6 +326,9 @@ typedef struct gp_subspace_params {
 /* Fills p with the measured defaults (see bench/results/subspace.md). */
 void gp_subspace_params_default(gp_subspace_params *p);
 
+/* What gp_subspaces_get_info returns: the record, its model string and
+ * its labels array belong to the gp_subspaces and stay valid, unchanged,
+ * until gp_subspaces_free. */
 typedef struct gp_subspaces_info {
     const char *model;    /* name of the model they belong to */
     int split_block;
@@ -307,7 +364,7 @@ void gp_subspaces_free(gp_subspaces *s);
 
 /* Inverts a and b with p (method GP_METHOD_SUBSPACE, any task; mask as
  * for gp_invert, used for both; no tuning: the swapped features render
- * through the model's own G2, so tune_steps must be 0), then exchanges the features of one
+ * through the model's own G2, so tune.steps must be 0), then exchanges the features of one
  * subspace (0..K-1) between the two composed features at the split and
  * renders both: *out_a is a with b's subspace, *out_b the reverse.
  * Progress reports both inversions in turn. */

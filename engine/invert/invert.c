@@ -15,7 +15,7 @@
  * the base code alone to the image (a second G2 pass per step); that
  * term is not implemented here (see bench/results/subspace.md).
  *
- * With tune_steps, the generator's weights are then tuned from the best
+ * With tune.steps, the generator's weights are then tuned from the best
  * codes on the same loss (PTI, Roich et al. 2021: tune.c), optionally
  * with a discriminator's adversarial terms (discriminator.c).
  */
@@ -61,27 +61,33 @@ static gp_status check_args(const gp_model *m, const gp_invert_params *p, const 
     const gp_model_info *mi = &m->info;
     if (!y || !y->data)
         return gp_fail(err, GP_ERR_ARGUMENT, "no target image");
-    if (p->iterations < 1 || p->iterations > 1000000)
-        return gp_fail(err, GP_ERR_ARGUMENT, "iterations must be 1..1000000 (got %d)", p->iterations);
-    if (!(p->learning_rate > 0.0f) || !(p->perceptual_weight >= 0.0f) || p->restarts < 0 ||
-        p->restarts > 10000 || p->plateau_window < 0)
+    if (p->search.iterations < 1 || p->search.iterations > 1000000)
+        return gp_fail(err, GP_ERR_ARGUMENT, "iterations must be 1..1000000 (got %d)",
+                       p->search.iterations);
+    if (!(p->search.learning_rate > 0.0f) || !(p->search.perceptual_weight >= 0.0f) ||
+        p->search.restarts < 0 || p->search.restarts > 10000 || p->search.plateau_window < 0)
         return gp_fail(err, GP_ERR_ARGUMENT, "learning rate must be > 0, perceptual weight >= 0, restarts 0..10000");
-    if (p->tune_steps < 0 || p->tune_steps > 1000000)
-        return gp_fail(err, GP_ERR_ARGUMENT, "tuning steps must be 0..1000000 (got %d)", p->tune_steps);
-    if (p->tune_steps > 0 && (!(p->tune_learning_rate > 0.0f) || !(p->tune_locality_weight >= 0.0f) ||
-                              !(p->tune_locality_radius > 0.0f && p->tune_locality_radius <= 1.0f) ||
-                              !(p->tune_adversarial_weight >= 0.0f) ||
-                              !(p->tune_adversarial_local_weight >= 0.0f)))
+    if (p->tune.steps < 0 || p->tune.steps > 1000000)
+        return gp_fail(err, GP_ERR_ARGUMENT, "tuning steps must be 0..1000000 (got %d)",
+                       p->tune.steps);
+    if (p->tune.steps > 0 &&
+        (!(p->tune.learning_rate > 0.0f) || !(p->tune.locality_weight >= 0.0f) ||
+         !(p->tune.locality_radius > 0.0f && p->tune.locality_radius <= 1.0f) ||
+         !(p->tune.adversarial_weight >= 0.0f) || !(p->tune.adversarial_local_weight >= 0.0f)))
         return gp_fail(err, GP_ERR_ARGUMENT, "tuning needs a learning rate > 0, locality and adversarial "
                        "weights >= 0 and a locality radius in (0, 1]");
-    if (p->method == GP_METHOD_MULTICODE && (p->codes < 1 || p->codes > 1024))
-        return gp_fail(err, GP_ERR_ARGUMENT, "codes must be 1..1024 (got %d)", p->codes);
-    if (p->method == GP_METHOD_SUBSPACE && (p->codes_per_subspace < 1 || p->codes_per_subspace > 64))
-        return gp_fail(err, GP_ERR_ARGUMENT, "codes per subspace must be 1..64 (got %d)", p->codes_per_subspace);
-    if (p->method != GP_METHOD_SINGLE && p->split_block != -1 &&
-        (p->split_block < 1 || p->split_block >= mi->blocks))
+    if (p->method == GP_METHOD_MULTICODE &&
+        (p->composition.codes < 1 || p->composition.codes > 1024))
+        return gp_fail(err, GP_ERR_ARGUMENT, "codes must be 1..1024 (got %d)",
+                       p->composition.codes);
+    if (p->method == GP_METHOD_SUBSPACE &&
+        (p->subspace.codes_per_subspace < 1 || p->subspace.codes_per_subspace > 64))
+        return gp_fail(err, GP_ERR_ARGUMENT, "codes per subspace must be 1..64 (got %d)",
+                       p->subspace.codes_per_subspace);
+    if (p->method != GP_METHOD_SINGLE && p->composition.split_block != -1 &&
+        (p->composition.split_block < 1 || p->composition.split_block >= mi->blocks))
         return gp_fail(err, GP_ERR_ARGUMENT, "split layer must be 1..%d for this model (got %d)",
-                       mi->blocks - 1, p->split_block);
+                       mi->blocks - 1, p->composition.split_block);
     if (p->method > GP_METHOD_SUBSPACE) {
         return gp_fail(err, GP_ERR_UNSUPPORTED, "unknown inversion method %d", (int)p->method);
     }
@@ -166,8 +172,8 @@ static void setup_perceptual(run *r)
 {
     char path[4096];
     gp_shape ds = gp_degrade_shape(&r->deg);
-    if (r->p->perceptual_weight <= 0.0f ||
-        gp_perceptual_find(r->p->perceptual_model, path, sizeof path, NULL) != GP_OK ||
+    if (r->p->search.perceptual_weight <= 0.0f ||
+        gp_perceptual_find(r->p->files.perceptual, path, sizeof path, NULL) != GP_OK ||
         gp_perceptual_load(path, &r->perc, NULL) != GP_OK)
         return;
     /* Too small an image for the network (low-res super-resolution
@@ -203,7 +209,7 @@ static float evaluate(run *r, const float *x)
 {
     float loss = pixel_term(r, x, true);
     if (r->perc)
-        loss += gp_perceptual_loss(r->perc, r->xd, r->p->perceptual_weight, r->gxd);
+        loss += gp_perceptual_loss(r->perc, r->xd, r->p->search.perceptual_weight, r->gxd);
     gp_degrade_adjoint(&r->deg, r->gxd, r->gx);
     return loss;
 }
@@ -214,11 +220,11 @@ static gp_status choose_start(run *r, gp_rng *rng, gp_error *err)
 {
     const gp_invert_params *p = r->p;
     const size_t codes = (size_t)r->k.n * r->k.latent;
-    float *best = p->restarts ? malloc(codes * sizeof(float)) : NULL;
-    if (p->restarts && !best)
+    float *best = p->search.restarts ? malloc(codes * sizeof(float)) : NULL;
+    if (p->search.restarts && !best)
         return gp_fail(err, GP_ERR_MEMORY, "out of memory");
     float best_loss = INFINITY;
-    for (int s = 0; s <= p->restarts; s++) {
+    for (int s = 0; s <= p->search.restarts; s++) {
         for (int n = 0; n < r->k.n; n++)
             gp_model_draw_latent(r->m, rng, r->k.z + (size_t)n * r->k.latent);
         if (!best)
@@ -228,7 +234,8 @@ static gp_status choose_start(run *r, gp_rng *rng, gp_error *err)
             best_loss = l;
             memcpy(best, r->k.z, codes * sizeof(float));
         }
-        if (p->progress && !p->progress(p->progress_user, 0, p->iterations + p->tune_steps, l)) {
+        if (p->progress &&
+            !p->progress(p->progress_user, 0, p->search.iterations + p->tune.steps, l)) {
             free(best);
             return gp_fail(err, GP_ERR_CANCELLED, "cancelled while choosing a start");
         }
@@ -243,24 +250,25 @@ static gp_status choose_start(run *r, gp_rng *rng, gp_error *err)
  * the last window iterations. */
 static bool plateaued(const gp_invert_params *p, const float *history, int it)
 {
-    int w = p->plateau_window;
+    int w = p->search.plateau_window;
     if (w <= 0 || it < w)
         return false;
     float before = history[it - w], now = history[it];
-    return before - now < p->plateau_tolerance * now;
+    return before - now < p->search.plateau_tolerance * now;
 }
 
 static gp_status optimise(run *r, gp_invert_report *rep, gp_error *err)
 {
     const gp_invert_params *p = r->p;
     bool multi = p->method == GP_METHOD_MULTICODE ||
-                 (p->method == GP_METHOD_SUBSPACE && p->subspace_weights);
+                 (p->method == GP_METHOD_SUBSPACE && p->subspace.weights);
     /* Alpha's step scales with its starting value (1/N, or 1/(P+1)). */
-    float alpha_scale = p->method == GP_METHOD_SUBSPACE ? 1.0f / (float)(p->codes_per_subspace + 1)
-                                                        : 1.0f / (float)r->k.n;
+    float alpha_scale = p->method == GP_METHOD_SUBSPACE
+                            ? 1.0f / (float)(p->subspace.codes_per_subspace + 1)
+                            : 1.0f / (float)r->k.n;
     size_t codes = (size_t)r->k.n * r->k.latent, alphas = (size_t)r->k.n * r->k.c;
     gp_adam az, aa = { 0 };
-    float *history = malloc((size_t)p->iterations * sizeof(float));
+    float *history = malloc((size_t)p->search.iterations * sizeof(float));
     if (!history || !gp_adam_init(&az, codes) || (multi && !gp_adam_init(&aa, alphas))) {
         free(history);
         gp_adam_free(&az);
@@ -269,7 +277,7 @@ static gp_status optimise(run *r, gp_invert_report *rep, gp_error *err)
     gp_status s = GP_OK;
     float best = INFINITY;
     int it = 0;
-    while (it < p->iterations) {
+    while (it < p->search.iterations) {
         float loss = evaluate(r, gp_composer_forward(&r->k));
         if (loss < best) {
             best = loss;
@@ -282,12 +290,13 @@ static gp_status optimise(run *r, gp_invert_report *rep, gp_error *err)
             }
         }
         history[it++] = best;
-        if (p->progress && !p->progress(p->progress_user, it, p->iterations + p->tune_steps, loss)) {
+        if (p->progress &&
+            !p->progress(p->progress_user, it, p->search.iterations + p->tune.steps, loss)) {
             s = gp_fail(err, GP_ERR_CANCELLED, "cancelled after %d iterations", it);
             break;
         }
         gp_composer_backward(&r->k, r->gx);
-        float lr = gp_adam_cosine_lr(p->learning_rate, it - 1, p->iterations);
+        float lr = gp_adam_cosine_lr(p->search.learning_rate, it - 1, p->search.iterations);
         gp_adam_step(&az, r->k.z, r->k.dz, lr);
         if (multi)
             gp_adam_step(&aa, r->k.alpha, r->k.dalpha, lr * alpha_scale);
@@ -325,7 +334,7 @@ static void run_free(run *r)
 static gp_status setup_subspaces(run *r, gp_error *err)
 {
     const gp_invert_params *p = r->p;
-    r->sub = p->subspaces;
+    r->sub = p->subspace.subspaces;
     if (!r->sub) {
         char path[4096];
         gp_error why;
@@ -339,12 +348,12 @@ static gp_status setup_subspaces(run *r, gp_error *err)
         r->sub = r->owned_sub;
     }
     const gp_subspaces_info *si = gp_subspaces_get_info(r->sub);
-    if (p->split_block != -1 && p->split_block != si->split_block)
+    if (p->composition.split_block != -1 && p->composition.split_block != si->split_block)
         return gp_fail(err, GP_ERR_ARGUMENT, "the subspaces were learnt at block %d, not %d",
-                       si->split_block, p->split_block);
-    if ((long)si->subspaces * p->codes_per_subspace + 1 > 1024)
+                       si->split_block, p->composition.split_block);
+    if ((long)si->subspaces * p->subspace.codes_per_subspace + 1 > 1024)
         return gp_fail(err, GP_ERR_ARGUMENT, "%d subspaces x %d codes is more than 1024 codes",
-                       si->subspaces, p->codes_per_subspace);
+                       si->subspaces, p->subspace.codes_per_subspace);
     return GP_OK;
 }
 
@@ -355,12 +364,13 @@ static void method_shape(const run *r, int *split, int *codes)
     *split = 0;
     *codes = 1;
     if (p->method == GP_METHOD_MULTICODE) {
-        *split = p->split_block > 0 ? p->split_block : gp_model_default_block(r->m);
-        *codes = p->codes;
+        *split = p->composition.split_block > 0 ? p->composition.split_block
+                                                : gp_model_default_block(r->m);
+        *codes = p->composition.codes;
     } else if (p->method == GP_METHOD_SUBSPACE) {
         const gp_subspaces_info *si = gp_subspaces_get_info(r->sub);
         *split = si->split_block;
-        *codes = si->subspaces * p->codes_per_subspace + 1;
+        *codes = si->subspaces * p->subspace.codes_per_subspace + 1;
     }
     *split = *split ? gp_net_block_layer(r->m->net, *split) : 0;
 }
@@ -395,12 +405,12 @@ static gp_status tune(run *r, gp_rng *rng, gp_invert_report *rep, gp_error *err)
 static gp_status setup_disc(run *r, gp_error *err)
 {
     const gp_invert_params *p = r->p;
-    if (p->tune_steps == 0 ||
-        !(p->tune_adversarial_weight > 0.0f || p->tune_adversarial_local_weight > 0.0f))
+    if (p->tune.steps == 0 ||
+        !(p->tune.adversarial_weight > 0.0f || p->tune.adversarial_local_weight > 0.0f))
         return GP_OK;
-    const bool named = p->discriminator_model && *p->discriminator_model;
+    const bool named = p->files.discriminator && *p->files.discriminator;
     char path[4096];
-    gp_status s = gp_disc_find(r->m, p->discriminator_model, path, sizeof path, named ? err : NULL);
+    gp_status s = gp_disc_find(r->m, p->files.discriminator, path, sizeof path, named ? err : NULL);
     if (s != GP_OK)
         return named ? s : GP_OK;
     s = gp_disc_load(path, &r->m->info, &r->disc, err);
@@ -439,13 +449,15 @@ static gp_status run_setup(run *r, const gp_image *y, const gp_image *mask, bool
     r->gxd = malloc(r->nd * sizeof(float));
     r->gx = malloc(r->npix * sizeof(float));
     r->best = malloc(r->npix * sizeof(float));
-    if (!r->xd || !r->gxd || !r->gx || !r->best || !gp_composer_init(&r->k, r->m->net, split, codes) ||
+    if (!r->xd || !r->gxd || !r->gx || !r->best ||
+        !gp_composer_init(&r->k, r->m->net, split, codes) ||
         (want_feat && !(r->best_feat = malloc((size_t)r->k.c * r->k.hw * sizeof(float)))) ||
-        (p->tune_steps > 0 && !pivot_buffers(r)))
+        (p->tune.steps > 0 && !pivot_buffers(r)))
         return gp_fail(err, GP_ERR_MEMORY, "out of memory setting up the inversion");
     if (r->sub) {
         const gp_subspaces_info *si = gp_subspaces_get_info(r->sub);
-        if (!gp_composer_mask_subspaces(&r->k, si->labels, si->subspaces, p->codes_per_subspace))
+        if (!gp_composer_mask_subspaces(&r->k, si->labels, si->subspaces,
+                                        p->subspace.codes_per_subspace))
             return gp_fail(err, GP_ERR_MEMORY, "out of memory for the subspace masks");
     }
     setup_perceptual(r);
@@ -462,7 +474,7 @@ gp_status gp_invert_feature(gp_model *m, const gp_invert_params *p, const gp_ima
     gp_status s = check_args(m, p, target, mask, err);
     if (s != GP_OK)
         return s;
-    if (feature && p->tune_steps > 0)
+    if (feature && p->tune.steps > 0)
         return gp_fail(err, GP_ERR_UNSUPPORTED, "a subspace swap renders through the model's own "
                        "G2, so it cannot use generator tuning (tune steps must be 0)");
     run r = { .m = m, .p = p };
@@ -470,11 +482,11 @@ gp_status gp_invert_feature(gp_model *m, const gp_invert_params *p, const gp_ima
     s = run_setup(&r, target, mask, feature != NULL, err);
     if (s == GP_OK) {
         gp_rng rng;
-        gp_rng_seed(&rng, p->seed);
+        gp_rng_seed(&rng, p->search.seed);
         s = choose_start(&r, &rng, err);
         if (s == GP_OK)
             s = optimise(&r, &rep, err);
-        if (s == GP_OK && p->tune_steps > 0)
+        if (s == GP_OK && p->tune.steps > 0)
             s = tune(&r, &rng, &rep, err);
     }
     gp_image result = { 0 };

@@ -44,7 +44,7 @@ static gp_status swap_with(gp_model *m, const gp_invert_params *p, const gp_imag
                            const gp_image *b, const gp_image *mask, int subspace, gp_image *out_a,
                            gp_image *out_b, gp_error *err)
 {
-    const gp_subspaces_info *si = gp_subspaces_get_info(p->subspaces);
+    const gp_subspaces_info *si = gp_subspaces_get_info(p->subspace.subspaces);
     if (subspace < 0 || subspace >= si->subspaces)
         return gp_fail(err, GP_ERR_ARGUMENT, "subspace must be 0..%d (got %d)", si->subspaces - 1, subspace);
     const int split = gp_net_block_layer(m->net, si->split_block);
@@ -86,14 +86,14 @@ gp_status gp_subspace_swap(gp_model *m, const gp_invert_params *p, const gp_imag
         return gp_fail(err, GP_ERR_ARGUMENT, "swapping subspaces needs the subspace method");
     gp_invert_params q = *p;
     gp_subspaces *owned = NULL;
-    if (!q.subspaces) { /* load the sidecar once for both inversions */
+    if (!q.subspace.subspaces) { /* load the sidecar once for both inversions */
         char path[4096];
         gp_status s = gp_subspaces_path(m, path, sizeof path, err);
         if (s == GP_OK)
             s = gp_subspaces_load(m, path, &owned, err);
         if (s != GP_OK)
             return s;
-        q.subspaces = owned;
+        q.subspace.subspaces = owned;
     }
     gp_status s = swap_with(m, &q, a, b, mask, subspace, out_a, out_b, err);
     gp_subspaces_free(owned);

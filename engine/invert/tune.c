@@ -82,7 +82,7 @@ static bool make_samples(tuner *t, gp_rng *rng, bool frozen_g1)
 {
     const gp_tune_job *j = t->j;
     gp_composer *k = j->k;
-    const float radius = j->p->tune_locality_radius;
+    const float radius = j->p->tune.locality_radius;
     t->codes = malloc((size_t)t->samples * t->ncodes * sizeof(float));
     t->anchor = malloc((size_t)t->samples * t->npix * sizeof(float));
     t->grad = malloc(t->npix * sizeof(float));
@@ -175,7 +175,7 @@ static void tuner_finish(tuner *t)
 static void locality(tuner *t, int s)
 {
     const float *x = generate(t, s), *a = t->anchor + (size_t)s * t->npix;
-    const float g = 2.0f * t->j->p->tune_locality_weight / (float)t->npix;
+    const float g = 2.0f * t->j->p->tune.locality_weight / (float)t->npix;
     for (size_t i = 0; i < t->npix; i++)
         t->grad[i] = g * (x[i] - a[i]);
     backprop(t, t->grad);
@@ -189,7 +189,7 @@ static const float *pivot_gradient(tuner *t, const float *x)
     if (!j->disc)
         return j->dx;
     memcpy(t->grad, j->dx, t->npix * sizeof(float));
-    gp_disc_loss(j->disc, x, j->p->tune_adversarial_weight, j->p->tune_adversarial_local_weight,
+    gp_disc_loss(j->disc, x, j->p->tune.adversarial_weight, j->p->tune.adversarial_local_weight,
                  t->grad);
     return t->grad;
 }
@@ -197,22 +197,22 @@ static const float *pivot_gradient(tuner *t, const float *x)
 static void update(tuner *t, int step)
 {
     const gp_invert_params *p = t->j->p;
-    const float lr = gp_adam_cosine_lr(p->tune_learning_rate, step, p->tune_steps);
+    const float lr = gp_adam_cosine_lr(p->tune.learning_rate, step, p->tune.steps);
     for (int i = 0; i < t->nparams; i++) {
         tuned *tp = &t->params[i];
         gp_adam_step(&tp->adam, tp->param->value, tp->param->grad, lr * tp->scale);
     }
 }
 
-/* tune_steps updates, each after scoring the current weights; a last
+/* tune.steps updates, each after scoring the current weights; a last
  * scoring after the last update. */
 static gp_status tune_loop(tuner *t, gp_error *err)
 {
     gp_tune_job *j = t->j;
     const gp_invert_params *p = j->p;
-    const int total = p->iterations + p->tune_steps;
+    const int total = p->search.iterations + p->tune.steps;
     j->best_loss = INFINITY;
-    for (int step = 0; step <= p->tune_steps; step++) {
+    for (int step = 0; step <= p->tune.steps; step++) {
         gp_net_zero_grads(t->net, t->from, t->net->count);
         const float *x = generate(t, 0);
         float loss = j->loss(j->ctx, x);
@@ -220,12 +220,13 @@ static gp_status tune_loop(tuner *t, gp_error *err)
             j->best_loss = loss;
             memcpy(j->best, x, t->npix * sizeof(float));
         }
-        if (step == p->tune_steps)
+        if (step == p->tune.steps)
             break;
-        if (p->progress && !p->progress(p->progress_user, p->iterations + step + 1, total, loss))
+        if (p->progress &&
+            !p->progress(p->progress_user, p->search.iterations + step + 1, total, loss))
             return gp_fail(err, GP_ERR_CANCELLED, "cancelled after %d tuning steps", step);
         backprop(t, pivot_gradient(t, x));
-        if (p->tune_locality_weight > 0.0f)
+        if (p->tune.locality_weight > 0.0f)
             locality(t, 1 + step % (t->samples - 1));
         update(t, step);
         j->steps = step + 1;
@@ -237,7 +238,7 @@ gp_status gp_tune(gp_tune_job *j, gp_rng *rng, gp_error *err)
 {
     gp_composer *k = j->k;
     tuner t = { .j = j, .net = j->m->net, .samples = 1 + LOCALITY_SAMPLES };
-    t.from = j->p->tune_all ? 0 : k->split;
+    t.from = j->p->tune.all ? 0 : k->split;
     t.ncodes = (size_t)k->n * k->latent;
     t.nfeat = (size_t)k->c * k->hw;
     t.npix = gp_shape_count(gp_trace_out_shape(k->g2));

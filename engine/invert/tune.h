@@ -23,7 +23,7 @@ typedef struct gp_tune_job {
     int steps;            /* out: weight updates made */
 } gp_tune_job;
 
-/* Tunes the weights p->tune_steps times from the pivot (PTI), keeping
+/* Tunes the weights p->tune.steps times from the pivot (PTI), keeping
  * the best image; rng draws the nearby codes of the locality term.  On
  * every path the model's weights come back bit for bit and its
  * gradient buffers are freed. */
