@@ -1,5 +1,5 @@
 /* test_disc.c — the discriminator of tuning's adversarial terms
- * (engine/discriminator.c) against an independent float64 PyTorch
+ * (engine/loss/discriminator.c) against an independent float64 PyTorch
  * implementation (tests/disc_reference.py): the logits of a fully
  * convolutional and of a dense discriminator, the loss with the hole as
  * region and without one, and dloss/dx; also that dx is added into,

@@ -1,4 +1,4 @@
-/* test_perceptual.c — the SqueezeNet perceptual loss (engine/perceptual.c)
+/* test_perceptual.c — the SqueezeNet perceptual loss (engine/loss/perceptual.c)
  * against an independent float64 PyTorch implementation
  * (tests/perceptual_reference.py, which reads the shared raw weights, not
  * the converted file): loss values and dloss/dx on a 128x128 [-1,1] pair
