@@ -253,16 +253,20 @@ static void run(const gchar *name, gint nparams, const GimpParam *param, gint *n
             return;
     } else {
         gimp_get_data(f->procedure, &o);
-        gimp_ui_init("ganprior", FALSE); /* the dialog's, and the Stop window's */
-        if (mode == GIMP_RUN_INTERACTIVE && !dialog(f, &o)) {
-            values[0].data.d_status = GIMP_PDB_CANCEL;
-            return;
+        if (mode == GIMP_RUN_INTERACTIVE) {
+            gimp_ui_init("ganprior", FALSE); /* the dialog's, and the Stop window's */
+            if (!dialog(f, &o)) {
+                values[0].data.d_status = GIMP_PDB_CANCEL;
+                return;
+            }
         }
     }
     gp_error err;
     gpp_host h = { .image = param[1].data.d_image, .source = param[2].data.d_drawable,
                    .result_image = param[1].data.d_image };
-    if (gpp_filter_run(f, &o, &h, mode != GIMP_RUN_NONINTERACTIVE, &err) != GP_OK) {
+    /* Only an interactive run may open windows: scripts with the last
+     * values also run in gimp-console, which has no display. */
+    if (gpp_filter_run(f, &o, &h, mode == GIMP_RUN_INTERACTIVE, &err) != GP_OK) {
         static gchar message[sizeof err.message];
         g_strlcpy(message, err.message, sizeof message);
         if (mode == GIMP_RUN_INTERACTIVE)

@@ -242,7 +242,7 @@ static GimpValueArray *run(GimpProcedure *procedure, GimpRunMode mode, GimpImage
                            GimpDrawable **drawables, GimpProcedureConfig *config, gpointer data)
 {
     const gpp_filter *f = data;
-    if (mode != GIMP_RUN_NONINTERACTIVE)
+    if (mode == GIMP_RUN_INTERACTIVE)
         gimp_ui_init("ganprior"); /* the dialog's, and the Stop window's */
     if (mode == GIMP_RUN_INTERACTIVE && !dialog(procedure, config, f))
         return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, NULL);
@@ -255,7 +255,9 @@ static GimpValueArray *run(GimpProcedure *procedure, GimpRunMode mode, GimpImage
                       : GP_OK;
     if (s == GP_OK) {
         h.source = drawables[0];
-        s = gpp_filter_run(f, &o, &h, mode != GIMP_RUN_NONINTERACTIVE, &err);
+        /* Only an interactive run may open windows: scripts with the
+         * last values also run in gimp-console, which has no display. */
+        s = gpp_filter_run(f, &o, &h, mode == GIMP_RUN_INTERACTIVE, &err);
     }
     if (s != GP_OK) {
         if (err.status == GP_ERR_CANCELLED)

@@ -7,7 +7,8 @@
  * calls gimp_plug_in_close(plug_in, TRUE), which writes GP_QUIT, waits
  * 10 ms and sends SIGKILL), and gimp_progress_cancel() is a no-op for
  * plug-ins.  The image is safe then only because nothing is written
- * before the engine finishes.  So with a UI the plug-in shows a window
+ * before the engine finishes.  So in an interactive run (the only one
+ * sure to have a display) the plug-in shows a window
  * of its own with a progress bar and a Stop button; the engine's
  * progress callback, called at least once per iteration, handles that
  * window's pending events and answers "stop" once the button (or the
