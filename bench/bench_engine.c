@@ -9,23 +9,15 @@
  * Medians of several repetitions; nothing here is asserted.
  */
 #include "ganprior.h"
-#include "layers.h"
-#include "net.h"
-#include "rng.h"
+#include "nn/layer_kinds.h"
+#include "nn/net.h"
+#include "core/rng.h"
 #include "testmodel.h"
 
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -55,9 +47,9 @@ static double sgemm_gflops(int n)
     float *c = calloc((size_t)n * n, sizeof(float));
     double t[5];
     for (int rep = 0; rep < 5; rep++) {
-        double t0 = now();
+        double t0 = gp_clock_seconds();
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n, 0.0f, c, n);
-        t[rep] = now() - t0;
+        t[rep] = gp_clock_seconds() - t0;
     }
     free(a);
     free(b);
@@ -82,17 +74,17 @@ static void bench_conv(const conv_case *cc, double peak)
     double tf[5], tb[5], tw[5];
     gp_layer_enable_grads(l, true);
     for (int rep = 0; rep < 5; rep++) {
-        double t0 = now();
+        double t0 = gp_clock_seconds();
         l->ops->forward(l, in, x, y, scratch);
-        double t1 = now();
+        double t1 = gp_clock_seconds();
         gp_layer_enable_grads(l, false); /* input gradient only: what inversion needs */
         l->ops->backward(l, in, x, y, dy, dx, scratch);
-        double t2 = now();
+        double t2 = gp_clock_seconds();
         gp_layer_enable_grads(l, true); /* input and weight gradients: tuning */
         l->ops->backward(l, in, x, y, dy, dx, scratch);
         tf[rep] = t1 - t0;
         tb[rep] = t2 - t1;
-        tw[rep] = now() - t2;
+        tw[rep] = gp_clock_seconds() - t2;
     }
     double gf = flops / median(tf, 5) / 1e9, gb = flops / median(tb, 5) / 1e9;
     double gw = 2.0 * flops / median(tw, 5) / 1e9;
@@ -117,8 +109,8 @@ static bool stamp(void *user, int it, int total, float loss)
     (void)loss;
     timing *t = user;
     if (it == 1)
-        t->t1 = now();
-    t->tn = now();
+        t->t1 = gp_clock_seconds();
+    t->tn = gp_clock_seconds();
     t->n = it;
     return true;
 }
@@ -143,12 +135,12 @@ static void bench_iteration(int iterations)
     gp_invert_params p;
     gp_invert_params_default(&p, GP_TASK_RECONSTRUCT);
     timing t = { 0 };
-    p.codes = 20;
-    p.split_block = 8;
-    p.iterations = iterations;
-    p.restarts = 0;
-    p.plateau_window = 0;
-    p.perceptual_weight = 0.0f;
+    p.composition.codes = 20;
+    p.composition.split_block = 8;
+    p.search.iterations = iterations;
+    p.search.restarts = 0;
+    p.search.plateau_window = 0;
+    p.search.perceptual_weight = 0.0f;
     p.progress = stamp;
     p.progress_user = &t;
     if (gp_invert(m, &p, &target, NULL, &out, NULL, &err) != GP_OK)

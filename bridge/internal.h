@@ -4,6 +4,8 @@
 
 #include "bridge.h"
 
+#include <gegl.h>
+
 /* A region of a layer read into float arrays, row-major. */
 typedef struct gpb_pixels {
     GeglRectangle area; /* layer coordinates */
@@ -30,13 +32,6 @@ void gpb_pixels_release(gpb_pixels *px);
 /* A new "R'G'B'A float" buffer holding rgb and alpha at area. */
 GeglBuffer *gpb_to_buffer(const gp_image *rgb, const gp_image *alpha,
                           const GeglRectangle *area);
-
-/* ---- resample.c ---- */
-
-/* dst (allocated here) = src resampled to width x height with GEGL's
- * LoHalo sampler (antialiased when reducing), edges clamped. */
-gp_status gpb_resample(const gp_image *src, int width, int height, gp_image *dst,
-                       gp_error *err);
 
 /* ---- the merges, one file each ---- */
 

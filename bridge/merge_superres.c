@@ -30,7 +30,7 @@ static gp_status project_back(const gp_image *low, int factor, gp_image *hi, gp_
     const size_t n = (size_t)low->width * low->height * 3;
     for (size_t i = 0; i < n; i++)
         reduced.data[i] = low->data[i] - reduced.data[i];
-    s = gpb_resample(&reduced, hi->width, hi->height, &up, err);
+    s = gpb_resample_lohalo(&reduced, hi->width, hi->height, &up, err);
     if (s == GP_OK) {
         const size_t m = (size_t)hi->width * hi->height * 3;
         for (size_t i = 0; i < m; i++)
@@ -46,7 +46,7 @@ gp_status gpb_merge_superres(const gpb_pixels *px, const gp_image *generated, in
                              gp_image *hi, gp_error *err)
 {
     const gp_image *low = &px->rgb;
-    gp_status s = gpb_resample(generated, low->width * factor, low->height * factor, hi, err);
+    gp_status s = gpb_resample_lohalo(generated, low->width * factor, low->height * factor, hi, err);
     for (int round = 0; round < ROUNDS && s == GP_OK; round++)
         s = project_back(low, factor, hi, err);
     if (s != GP_OK)

@@ -11,8 +11,8 @@ static const Babl *format_for(int channels)
     return babl_format(channels == 3 ? "R'G'B' float" : "Y' float");
 }
 
-gp_status gpb_resample(const gp_image *src, int width, int height, gp_image *dst,
-                       gp_error *err)
+gp_status gpb_resample_lohalo(const gp_image *src, int width, int height, gp_image *dst,
+                              gp_error *err)
 {
     if (gp_image_alloc(dst, width, height, src->channels) != GP_OK)
         return gp_fail(err, GP_ERR_MEMORY, "out of memory resampling to %dx%d", width, height);

@@ -13,15 +13,15 @@ typedef struct job {
     GeglRectangle bounds; /* the selection's box; width 0 when none */
     gp_image cover;       /* the selection over the whole layer */
     gpb_pixels px;        /* the region */
-    gp_image target, mask, generated, result;
+    gpb_target target;    /* in the model's terms */
+    gp_image generated, result;
 } job;
 
 static void job_release(job *j)
 {
     gp_image_release(&j->cover);
     gpb_pixels_release(&j->px);
-    gp_image_release(&j->target);
-    gp_image_release(&j->mask);
+    gpb_target_release(&j->target);
     gp_image_release(&j->generated);
     gp_image_release(&j->result);
 }
@@ -52,36 +52,27 @@ static gp_status choose_region(job *j, const gpb_input *in, GeglRectangle *area,
     return GP_OK;
 }
 
-/* The hole at model size: every model pixel the selection touches. */
-static gp_status make_mask(job *j, gp_error *err)
+/* The target and mask through the one preparation the CLI shares, then
+ * the refusals a GIMP user needs in words of selections and layers. */
+static gp_status make_target(job *j, gp_error *err)
 {
-    gp_status s = gpb_resample(&j->cover, j->info->width, j->info->height, &j->mask, err);
-    if (s != GP_OK)
+    const int f = j->p->task == GP_TASK_SUPERRES ? j->p->superres_factor : 1;
+    if (!gpb_factor_fits(j->info, f))
+        return gp_fail(err, GP_ERR_ARGUMENT, "A factor of %d does not divide the model's %dx%d.",
+                       f, j->info->width, j->info->height);
+    gp_status s = gpb_target_prepare(j->info, j->p, &j->px.rgb, &j->cover, gpb_resample_lohalo,
+                                     &j->target, err);
+    if (s != GP_OK || j->p->task != GP_TASK_INPAINT)
         return s;
     const size_t n = (size_t)j->info->width * j->info->height;
     size_t holes = 0;
-    for (size_t i = 0; i < n; i++) {
-        j->mask.data[i] = j->mask.data[i] > 0.02f ? 1.0f : 0.0f;
-        holes += j->mask.data[i] > 0.0f;
-    }
+    for (size_t i = 0; i < n; i++)
+        holes += j->target.mask.data[i] > 0.0f;
     if (holes == n)
         return gp_fail(err, GP_ERR_ARGUMENT,
                        "The selection covers the whole layer: nothing is left around it to "
                        "fill it from.  Select only the damaged parts.");
     return GP_OK;
-}
-
-static gp_status make_target(job *j, gp_error *err)
-{
-    const int f = j->p->task == GP_TASK_SUPERRES ? j->p->superres_factor : 1;
-    if (f < 1 || j->info->width % f || j->info->height % f)
-        return gp_fail(err, GP_ERR_ARGUMENT, "A factor of %d does not divide the model's %dx%d.",
-                       f, j->info->width, j->info->height);
-    gp_status s = gpb_resample(&j->px.rgb, j->info->width / f, j->info->height / f, &j->target,
-                               err);
-    if (s == GP_OK && j->p->task == GP_TASK_INPAINT)
-        s = make_mask(j, err);
-    return s;
 }
 
 /* j->result (and, for superres, a new alpha) from j->generated. */
@@ -93,15 +84,15 @@ static gp_status merge(job *j, gp_image *alpha, gp_error *err)
     case GP_TASK_SUPERRES:
         s = gpb_merge_superres(&j->px, &j->generated, j->p->superres_factor, &j->result, err);
         if (s == GP_OK)
-            s = gpb_resample(&j->px.alpha, j->result.width, j->result.height, alpha, err);
+            s = gpb_resample_lohalo(&j->px.alpha, j->result.width, j->result.height, alpha, err);
         return s;
     case GP_TASK_RECONSTRUCT:
-        return gpb_resample(&j->generated, w, h, &j->result, err);
+        return gpb_resample_lohalo(&j->generated, w, h, &j->result, err);
     case GP_TASK_COLORIZE:
-        s = gpb_resample(&j->generated, w, h, &j->result, err);
+        s = gpb_resample_lohalo(&j->generated, w, h, &j->result, err);
         return s == GP_OK ? gpb_merge_colorize(&j->px, &j->result, err) : s;
     case GP_TASK_INPAINT:
-        s = gpb_resample(&j->generated, w, h, &j->result, err);
+        s = gpb_resample_lohalo(&j->generated, w, h, &j->result, err);
         return s == GP_OK ? gpb_merge_inpaint(&j->px, &j->cover, &j->result, err) : s;
     }
     return gp_fail(err, GP_ERR_ARGUMENT, "unknown task %d", (int)j->p->task);
@@ -147,7 +138,7 @@ gp_status gpb_run(gp_model *m, const gp_invert_params *p, const gpb_input *in,
     if (s == GP_OK)
         s = make_target(&j, err);
     if (s == GP_OK)
-        s = gp_invert(m, p, &j.target, p->task == GP_TASK_INPAINT ? &j.mask : NULL,
+        s = gp_invert(m, p, &j.target.image, p->task == GP_TASK_INPAINT ? &j.target.mask : NULL,
                       &j.generated, &out->report, err);
     if (s == GP_OK)
         s = merge(&j, &alpha, err);

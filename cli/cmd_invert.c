@@ -10,11 +10,11 @@
  * With --full the bridge merges the result into the picture at its own
  * resolution instead (full.c), and the PSNR is taken at that size.
  */
+#include "bridge.h"
 #include "cli.h"
 #include "full.h"
 #include "png_io.h"
 #include "progress.h"
-#include "resize.h"
 
 #include <limits.h>
 #include <math.h>
@@ -32,9 +32,10 @@ static const task_def tasks[] = {
       "Finds latent codes whose generated image matches IN (resized to the model\n"
       "size) and writes that image.  psnr: against IN at model size." },
     { "inpaint", GP_TASK_INPAINT, "-i IN.png --mask MASK.png -o OUT.png [options]",
-      "Fills the holes of IN: only pixels where MASK is dark (below 50% gray after\n"
-      "resizing to the model size) constrain the codes; white is the hole.  MASK\n"
-      "must have IN's aspect ratio.  Writes the whole generated image.\n"
+      "Fills the holes of IN: only pixels where MASK is black after resizing to the\n"
+      "model size constrain the codes; white is the hole, and every model pixel the\n"
+      "white touches is in it.  MASK must have IN's aspect ratio.  Writes the whole\n"
+      "generated image.\n"
       "psnr: over the known pixels." },
     { "colorize", GP_TASK_COLORIZE, "-i IN.png -o OUT.png [options]",
       "Colours IN: the codes are fitted to its gray (Rec. 601 luma) only, so the\n"
@@ -61,7 +62,8 @@ typedef struct invert_job {
     gp_model *m;
     gp_subspaces *sub; /* --subspaces, loaded */
     bool full;         /* --full */
-    gp_image picture, mask, target, out;
+    gp_image picture, mask, out;
+    gpb_target target; /* model-size mode: the picture in the model's terms */
     gp_invert_report report;
 } invert_job;
 
@@ -105,42 +107,44 @@ static int task_options(invert_job *j, arg_opt *opts)
                            .choices = methods,
                            .help = "one code, several composed, or codes per channel subspace "
                                    "(needs 'ganprior subspaces' first)" };
-    opts[n++] = (arg_opt){ .name = "codes", .kind = ARG_INT, .value = &j->p.codes, .min = 1,
-                           .max = 1024, .metavar = "N", .help = "multicode: number of codes" };
-    opts[n++] = (arg_opt){ .name = "layer", .kind = ARG_INT, .value = &j->p.split_block,
+    opts[n++] = (arg_opt){ .name = "codes", .kind = ARG_INT, .value = &j->p.composition.codes,
+                           .min = 1, .max = 1024, .metavar = "N",
+                           .help = "multicode: number of codes" };
+    opts[n++] = (arg_opt){ .name = "layer", .kind = ARG_INT, .value = &j->p.composition.split_block,
                            .min = 1, .max = 64, .metavar = "L",
                            .help = "multicode: compose at this block (see 'ganprior info'); subspace: "
                                    "the block the subspaces were learnt at",
                            .default_text = "default: chosen for the model" };
     opts[n++] = (arg_opt){ .name = "per-subspace", .kind = ARG_INT,
-                           .value = &j->p.codes_per_subspace, .min = 1, .max = 64,
+                           .value = &j->p.subspace.codes_per_subspace, .min = 1, .max = 64,
                            .metavar = "P", .help = "subspace: codes per subspace" };
     opts[n++] = (arg_opt){ .name = "subspaces", .kind = ARG_STRING, .value = &j->subspaces,
                            .metavar = "FILE", .help = "subspace: the file 'ganprior subspaces' wrote",
                            .default_text = "default: MODEL.subspaces.safetensors next to the model" };
-    opts[n++] = (arg_opt){ .name = "iterations", .kind = ARG_INT, .value = &j->p.iterations,
+    opts[n++] = (arg_opt){ .name = "iterations", .kind = ARG_INT, .value = &j->p.search.iterations,
                            .min = 1, .max = 1000000, .metavar = "N",
                            .help = "maximum optimiser steps" };
-    opts[n++] = (arg_opt){ .name = "plateau", .kind = ARG_INT, .value = &j->p.plateau_window,
+    opts[n++] = (arg_opt){ .name = "plateau", .kind = ARG_INT, .value = &j->p.search.plateau_window,
                            .min = 0, .max = 1000000, .metavar = "N",
                            .help = "stop early once the loss stalls for N steps (0: never)" };
     opts[n++] = (arg_opt){ .name = "seed", .short_name = 's', .kind = ARG_U64,
-                           .value = &j->p.seed, .metavar = "S", .help = "seed of the random starts" };
-    opts[n++] = (arg_opt){ .name = "lr", .kind = ARG_FLOAT, .value = &j->p.learning_rate,
+                           .value = &j->p.search.seed, .metavar = "S",
+                           .help = "seed of the random starts" };
+    opts[n++] = (arg_opt){ .name = "lr", .kind = ARG_FLOAT, .value = &j->p.search.learning_rate,
                            .min = 1e-6, .max = 100, .metavar = "X", .help = "initial Adam step" };
     opts[n++] = (arg_opt){ .name = "perceptual", .kind = ARG_FLOAT,
-                           .value = &j->p.perceptual_weight, .min = 0, .max = 1000,
+                           .value = &j->p.search.perceptual_weight, .min = 0, .max = 1000,
                            .metavar = "W", .help = "weight of the perceptual (feature) loss" };
-    opts[n++] = (arg_opt){ .name = "restarts", .kind = ARG_INT, .value = &j->p.restarts,
+    opts[n++] = (arg_opt){ .name = "restarts", .kind = ARG_INT, .value = &j->p.search.restarts,
                            .min = 0, .max = 10000, .metavar = "K",
                            .help = "extra random starts scored, the best one optimised" };
-    opts[n++] = (arg_opt){ .name = "tune", .kind = ARG_INT, .value = &j->p.tune_steps, .min = 0,
+    opts[n++] = (arg_opt){ .name = "tune", .kind = ARG_INT, .value = &j->p.tune.steps, .min = 0,
                            .max = 1000000, .metavar = "N",
                            .help = "then tune the generator's weights N steps on the same loss "
                                    "(PTI; the model file is never changed)" };
-    opts[n++] = (arg_opt){ .name = "tune-all", .kind = ARG_FLAG, .value = &j->p.tune_all,
+    opts[n++] = (arg_opt){ .name = "tune-all", .kind = ARG_FLAG, .value = &j->p.tune.all,
                            .help = "tune every layer, not only those after the split" };
-    opts[n++] = (arg_opt){ .name = "tune-lr", .kind = ARG_FLOAT, .value = &j->p.tune_learning_rate,
+    opts[n++] = (arg_opt){ .name = "tune-lr", .kind = ARG_FLOAT, .value = &j->p.tune.learning_rate,
                            .min = 1e-7, .max = 1, .metavar = "X",
                            .help = "initial tuning step, relative to each weight tensor's scale" };
     opts[n++] = (arg_opt){ .name = "full", .kind = ARG_FLAG, .value = &j->full,
@@ -148,19 +152,20 @@ static int task_options(invert_job *j, arg_opt *opts)
                                    "does (inpaint: only the mask's pixels change; colorize: "
                                    "the picture's lightness; superres: F x the picture)" };
     opts[n++] = (arg_opt){ .name = "tune-locality", .kind = ARG_FLOAT,
-                           .value = &j->p.tune_locality_weight, .min = 0, .max = 1000, .metavar = "W",
+                           .value = &j->p.tune.locality_weight, .min = 0, .max = 1000,
+                           .metavar = "W",
                            .help = "weight of keeping nearby codes' images as they were" };
     opts[n++] = (arg_opt){ .name = "tune-adv", .kind = ARG_FLOAT,
-                           .value = &j->p.tune_adversarial_weight, .min = 0, .max = 1000,
+                           .value = &j->p.tune.adversarial_weight, .min = 0, .max = 1000,
                            .metavar = "W",
                            .help = "weight of the discriminator's adversarial term over the whole "
                                    "image while tuning" };
     opts[n++] = (arg_opt){ .name = "tune-adv-local", .kind = ARG_FLOAT,
-                           .value = &j->p.tune_adversarial_local_weight, .min = 0, .max = 1000,
+                           .value = &j->p.tune.adversarial_local_weight, .min = 0, .max = 1000,
                            .metavar = "W",
                            .help = "weight of the discriminator's adversarial term over the hole "
                                    "(inpaint; the whole image for the other tasks)" };
-    opts[n++] = (arg_opt){ .name = "disc", .kind = ARG_STRING, .value = &j->p.discriminator_model,
+    opts[n++] = (arg_opt){ .name = "disc", .kind = ARG_STRING, .value = &j->p.files.discriminator,
                            .metavar = "FILE",
                            .help = "the discriminator of the adversarial terms (a missing or "
                                    "broken file is an error)",
@@ -186,11 +191,11 @@ static int check_against_model(const invert_job *j)
     const gp_model_info *in = gp_model_get_info(j->m);
     const arg_command cmd = { .name = j->def->name };
     /* Without --layer, split_block is the engine's "automatic" (< 1). */
-    if (j->p.method != GP_METHOD_SINGLE && j->p.split_block >= in->blocks)
+    if (j->p.method != GP_METHOD_SINGLE && j->p.composition.split_block >= in->blocks)
         return args_usage_error(&cmd, "--layer %d is not a split point of %s (1..%d)",
-                                j->p.split_block, in->name, in->blocks - 1);
+                                j->p.composition.split_block, in->name, in->blocks - 1);
     const int f = j->p.superres_factor;
-    if (j->def->task == GP_TASK_SUPERRES && (in->width % f || in->height % f))
+    if (j->def->task == GP_TASK_SUPERRES && !gpb_factor_fits(in, f))
         return args_usage_error(&cmd, "--factor %d does not divide the model size %dx%d", f,
                                 in->width, in->height);
     return 0;
@@ -215,8 +220,9 @@ static gp_status read_inputs(invert_job *j, gp_error *err)
     return s;
 }
 
-/* The target at the size the engine expects for the task; the mask at
- * the model size, 1 = hole. */
+/* The target and mask at the sizes the engine expects, through the
+ * bridge's one preparation with the area filter (plain C, so this mode
+ * builds without GEGL). */
 static gp_status make_target(invert_job *j, gp_error *err)
 {
     const gp_model_info *in = gp_model_get_info(j->m);
@@ -225,35 +231,8 @@ static gp_status make_target(invert_job *j, gp_error *err)
     if (!same_aspect(j->picture.width, j->picture.height, w, h))
         fprintf(stderr, "ganprior: note: %s is %dx%d; stretched to %dx%d\n", j->input,
                 j->picture.width, j->picture.height, w, h);
-    gp_status s = cli_resize(&j->picture, w, h, &j->target, err);
-    if (s != GP_OK || !j->mask_path)
-        return s;
-    gp_image full = { 0 };
-    s = cli_resize(&j->mask, in->width, in->height, &full, err);
-    if (s == GP_OK) {
-        for (size_t i = 0; i < (size_t)in->width * in->height; i++)
-            full.data[i] = full.data[i] >= 0.5f ? 1.0f : 0.0f;
-        gp_image_release(&j->mask);
-        j->mask = full;
-    }
-    return s;
-}
-
-/* --full: the target is the picture itself, the mask at its size (soft
- * values feather the merge; the report's psnr skips every masked pixel). */
-static gp_status full_target(invert_job *j, gp_error *err)
-{
-    const int w = j->picture.width, h = j->picture.height;
-    gp_status s = cli_resize(&j->picture, w, h, &j->target, err);
-    if (s != GP_OK || !j->mask_path)
-        return s;
-    gp_image sized = { 0 };
-    s = cli_resize(&j->mask, w, h, &sized, err);
-    if (s == GP_OK) {
-        gp_image_release(&j->mask);
-        j->mask = sized;
-    }
-    return s;
+    return gpb_target_prepare(in, &j->p, &j->picture, j->mask_path ? &j->mask : NULL,
+                              gpb_resample_area, &j->target, err);
 }
 
 /* ---- running the engine, with progress and Ctrl-C ------------------- */
@@ -264,9 +243,11 @@ static gp_status run_engine(invert_job *j, gp_error *err)
     progress_start(&bar, j->def->name);
     j->p.progress = cli_progress;
     j->p.progress_user = &bar;
-    const gp_image *mask = j->mask_path ? &j->mask : NULL;
-    gp_status s = j->full ? cli_full_run(j->m, &j->p, &j->picture, mask, &j->out, &j->report, err)
-                          : gp_invert(j->m, &j->p, &j->target, mask, &j->out, &j->report, err);
+    gp_status s = j->full ? cli_full_run(j->m, &j->p, &j->picture, j->mask_path ? &j->mask : NULL,
+                                         &j->out, &j->report, err)
+                          : gp_invert(j->m, &j->p, &j->target.image,
+                                      j->mask_path ? &j->target.mask : NULL, &j->out, &j->report,
+                                      err);
     progress_finish(&bar);
     /* A Ctrl-C after the last callback still means the user wants out. */
     if (cli_interrupted() && (s == GP_OK || s == GP_ERR_CANCELLED)) {
@@ -302,22 +283,26 @@ static double psnr(const gp_image *a, const gp_image *b, const gp_image *hole)
     return mse > 1e-10 ? 10.0 * log10(1.0 / mse) : 100.0;
 }
 
-/* The result degraded as the task degrades it, then compared. */
+/* The result degraded as the task degrades it, then compared with what
+ * the task knows: the target (--full: the picture itself, the mask at
+ * its size, soft values feathering the merge but skipped here). */
 static double task_psnr(const invert_job *j)
 {
+    const gp_image *target = j->full ? &j->picture : &j->target.image;
+    const gp_image *hole = j->full ? &j->mask : &j->target.mask;
     gp_image a = { 0 }, b = { 0 };
     double v = NAN;
     switch (j->def->task) {
-    case GP_TASK_RECONSTRUCT: return psnr(&j->out, &j->target, NULL);
-    case GP_TASK_INPAINT: return psnr(&j->out, &j->target, &j->mask);
+    case GP_TASK_RECONSTRUCT: return psnr(&j->out, target, NULL);
+    case GP_TASK_INPAINT: return psnr(&j->out, target, hole);
     case GP_TASK_COLORIZE:
         if (cli_image_convert(&j->out, 1, &a, NULL) == GP_OK &&
-            cli_image_convert(&j->target, 1, &b, NULL) == GP_OK)
+            cli_image_convert(target, 1, &b, NULL) == GP_OK)
             v = psnr(&a, &b, NULL);
         break;
     case GP_TASK_SUPERRES:
-        if (cli_resize(&j->out, j->target.width, j->target.height, &a, NULL) == GP_OK)
-            v = psnr(&a, &j->target, NULL);
+        if (gpb_resample_area(&j->out, target->width, target->height, &a, NULL) == GP_OK)
+            v = psnr(&a, target, NULL);
         break;
     }
     gp_image_release(&a);
@@ -354,7 +339,7 @@ static void job_free(invert_job *j)
 {
     gp_image_release(&j->picture);
     gp_image_release(&j->mask);
-    gp_image_release(&j->target);
+    gpb_target_release(&j->target);
     gp_image_release(&j->out);
     gp_subspaces_free(j->sub);
     gp_model_free(j->m);
@@ -377,21 +362,22 @@ static int run(invert_job *j)
     int usage = check_against_model(j);
     if (usage)
         return usage;
-    s = j->full ? full_target(j, &err) : make_target(j, &err);
+    if (!j->full)
+        s = make_target(j, &err);
     if (s == GP_OK && j->subspaces && j->p.method == GP_METHOD_SUBSPACE &&
         (s = gp_subspaces_load(j->m, j->subspaces, &j->sub, &err)) == GP_OK)
-        j->p.subspaces = j->sub;
+        j->p.subspace.subspaces = j->sub;
     if (s == GP_OK)
         s = run_engine(j, &err);
     if (s == GP_OK)
         s = cli_png_write(j->output, &j->out, &err);
     if (s != GP_OK)
         return cli_report(&err);
-    if (j->p.perceptual_weight > 0.0f && !j->report.perceptual)
+    if (j->p.search.perceptual_weight > 0.0f && !j->report.perceptual)
         fputs("ganprior: note: the perceptual loss was not used (no SqueezeNet network found, "
               "or the compared image is too small for it)\n", stderr);
-    if (j->p.tune_steps > 0 && !j->report.adversarial &&
-        (j->p.tune_adversarial_weight > 0.0f || j->p.tune_adversarial_local_weight > 0.0f))
+    if (j->p.tune.steps > 0 && !j->report.adversarial &&
+        (j->p.tune.adversarial_weight > 0.0f || j->p.tune.adversarial_local_weight > 0.0f))
         fputs("ganprior: note: the adversarial tuning terms were not used (no "
               "MODEL-disc.safetensors next to the model; see --disc)\n", stderr);
     print_report(j);

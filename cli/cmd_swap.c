@@ -2,15 +2,14 @@
  * method and exchanges one channel subspace between them (PmSFC, Li et
  * al., AAAI 2021, semantic manipulation), writing both results.  Prints
  * one JSON line: the subspace, how many channels it holds, the seconds. */
+#include "bridge.h"
 #include "cli.h"
 #include "png_io.h"
 #include "progress.h"
-#include "resize.h"
 
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 typedef struct swap_job {
     const char *model, *input[2], *output[2], *subspaces;
@@ -18,14 +17,15 @@ typedef struct swap_job {
     gp_invert_params p;
     gp_model *m;
     gp_subspaces *sub;
-    gp_image picture[2], target[2], out[2];
+    gp_image picture[2], out[2];
+    gpb_target target[2];
 } swap_job;
 
 static void job_free(swap_job *j)
 {
     for (int i = 0; i < 2; i++) {
         gp_image_release(&j->picture[i]);
-        gp_image_release(&j->target[i]);
+        gpb_target_release(&j->target[i]);
         gp_image_release(&j->out[i]);
     }
     gp_subspaces_free(j->sub);
@@ -61,8 +61,9 @@ static gp_status prepare(swap_job *j, gp_error *err)
                    : s;
     const gp_model_info *in = gp_model_get_info(j->m);
     for (int i = 0; i < 2 && s == GP_OK; i++)
-        s = cli_resize(&j->picture[i], in->width, in->height, &j->target[i], err);
-    j->p.subspaces = j->sub;
+        s = gpb_target_prepare(in, &j->p, &j->picture[i], NULL, gpb_resample_area, &j->target[i],
+                               err);
+    j->p.subspace.subspaces = j->sub;
     return s;
 }
 
@@ -72,8 +73,8 @@ static gp_status run_engine(swap_job *j, gp_error *err)
     progress_start(&bar, "swap");
     j->p.progress = cli_progress;
     j->p.progress_user = &bar;
-    gp_status s = gp_subspace_swap(j->m, &j->p, &j->target[0], &j->target[1], NULL, j->subspace,
-                                   &j->out[0], &j->out[1], err);
+    gp_status s = gp_subspace_swap(j->m, &j->p, &j->target[0].image, &j->target[1].image, NULL,
+                                   j->subspace, &j->out[0], &j->out[1], err);
     progress_finish(&bar);
     if (cli_interrupted() && (s == GP_OK || s == GP_ERR_CANCELLED))
         s = gp_fail(err, GP_ERR_CANCELLED, "cancelled; nothing written");
@@ -84,8 +85,7 @@ static int run(swap_job *j, const arg_command *cmd)
 {
     gp_error err = { 0 };
     char path[PATH_MAX];
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    const double t0 = gp_clock_seconds();
     cli_catch_sigint();
     gp_status s = read_inputs(j, &err);
     if (s == GP_OK)
@@ -106,9 +106,8 @@ static int run(swap_job *j, const arg_command *cmd)
     int n = 0;
     for (int c = 0; c < si->channels; c++)
         n += si->labels[c] == j->subspace;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
     printf("{\"subspace\":%d,\"channels\":%d,\"seconds\":%.3f}\n", j->subspace, n,
-           (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
+           gp_clock_seconds() - t0);
     fflush(stdout);
     return 0;
 }
@@ -134,18 +133,18 @@ int cmd_swap(int argc, char **argv)
         { .name = "subspaces", .kind = ARG_STRING, .value = &j.subspaces, .metavar = "FILE",
           .help = "the file 'ganprior subspaces' wrote",
           .default_text = "default: MODEL.subspaces.safetensors next to the model" },
-        { .name = "per-subspace", .kind = ARG_INT, .value = &j.p.codes_per_subspace, .min = 1,
-          .max = 64, .metavar = "P", .help = "codes per subspace" },
-        { .name = "iterations", .kind = ARG_INT, .value = &j.p.iterations, .min = 1,
+        { .name = "per-subspace", .kind = ARG_INT, .value = &j.p.subspace.codes_per_subspace,
+          .min = 1, .max = 64, .metavar = "P", .help = "codes per subspace" },
+        { .name = "iterations", .kind = ARG_INT, .value = &j.p.search.iterations, .min = 1,
           .max = 1000000, .metavar = "N", .help = "maximum optimiser steps per picture" },
-        { .name = "seed", .short_name = 's', .kind = ARG_U64, .value = &j.p.seed, .metavar = "S",
-          .help = "seed of the random starts" },
-        { .name = "lr", .kind = ARG_FLOAT, .value = &j.p.learning_rate, .min = 1e-6, .max = 100,
-          .metavar = "X", .help = "initial Adam step" },
-        { .name = "perceptual", .kind = ARG_FLOAT, .value = &j.p.perceptual_weight, .min = 0,
+        { .name = "seed", .short_name = 's', .kind = ARG_U64, .value = &j.p.search.seed,
+          .metavar = "S", .help = "seed of the random starts" },
+        { .name = "lr", .kind = ARG_FLOAT, .value = &j.p.search.learning_rate, .min = 1e-6,
+          .max = 100, .metavar = "X", .help = "initial Adam step" },
+        { .name = "perceptual", .kind = ARG_FLOAT, .value = &j.p.search.perceptual_weight, .min = 0,
           .max = 1000, .metavar = "W", .help = "weight of the perceptual (feature) loss" },
-        { .name = "restarts", .kind = ARG_INT, .value = &j.p.restarts, .min = 0, .max = 10000,
-          .metavar = "K", .help = "extra random starts scored, the best one optimised" },
+        { .name = "restarts", .kind = ARG_INT, .value = &j.p.search.restarts, .min = 0,
+          .max = 10000, .metavar = "K", .help = "extra random starts scored, the best one optimised" },
     };
     const arg_command cmd = {
         .name = "swap",

@@ -4,6 +4,8 @@
 
 #include "bridge.h"
 
+#include <gegl.h>
+
 #include <stdlib.h>
 
 /* Once per process: GEGL. */

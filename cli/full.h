@@ -1,5 +1,5 @@
 /* full.h — `--full`: the result merged back into the picture at its own
- * resolution through the bridge (bridge/bridge.h), as the GIMP plug-in
+ * resolution through the bridge (bridge.h), as the GIMP plug-in
  * merges it. */
 #ifndef CLI_FULL_H
 #define CLI_FULL_H

@@ -1,25 +1,19 @@
 /* progress.c — the terminal progress bar (see progress.h). */
 #include "progress.h"
 
+#include "ganprior.h"
+
 #include <stdio.h>
-#include <time.h>
 #include <unistd.h>
 
 enum { BAR_WIDTH = 24 };
 static const double REDRAW_SECONDS = 0.1;
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 void progress_start(progress *p, const char *label)
 {
     p->label = label;
     p->enabled = isatty(STDERR_FILENO);
-    p->start = now();
+    p->start = gp_clock_seconds();
     p->last_draw = -1.0;
 }
 
@@ -41,7 +35,7 @@ void progress_update(progress *p, int iteration, int total, float loss)
 {
     if (!p->enabled)
         return;
-    double t = now();
+    double t = gp_clock_seconds();
     if (t - p->last_draw < REDRAW_SECONDS && iteration < total)
         return;
     p->last_draw = t;

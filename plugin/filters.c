@@ -44,9 +44,9 @@ void gpp_options_default(gpp_options *o)
     gp_invert_params_default(&p, GP_TASK_RECONSTRUCT);
     memset(o, 0, sizeof *o);
     o->method = p.method;
-    o->codes = p.codes;
+    o->codes = p.composition.codes;
     o->preset = GPP_PRESET_BALANCED;
-    o->seed = (int)p.seed;
+    o->seed = (int)p.search.seed;
     o->factor = p.superres_factor;
 }
 
@@ -54,20 +54,20 @@ void gpp_options_to_params(const gpp_options *o, gp_task task, gp_invert_params 
 {
     gp_invert_params_default(p, task); /* "balanced" is the engine's default */
     if (o->preset == GPP_PRESET_FAST) {
-        p->iterations = p->iterations / 3;
-        p->restarts = p->restarts / 2;
+        p->search.iterations = p->search.iterations / 3;
+        p->search.restarts = p->search.restarts / 2;
     } else if (o->preset == GPP_PRESET_BEST) {
-        p->iterations = p->iterations * 8 / 3;
-        p->restarts = p->restarts * 2;
+        p->search.iterations = p->search.iterations * 8 / 3;
+        p->search.restarts = p->search.restarts * 2;
     }
     if (o->iterations > 0)
-        p->iterations = o->iterations;
+        p->search.iterations = o->iterations;
     p->method = (gp_method)o->method;
-    p->codes = o->codes;
-    p->split_block = o->layer > 0 ? o->layer : -1;
-    p->seed = (uint64_t)(unsigned)o->seed;
+    p->composition.codes = o->codes;
+    p->composition.split_block = o->split_block > 0 ? o->split_block : -1;
+    p->search.seed = (uint64_t)(unsigned)o->seed;
     p->superres_factor = o->factor;
-    p->tune_steps = o->detail;
+    p->tune.steps = o->detail;
 }
 
 static gp_status open_model(const gpp_options *o, gp_model **m, gp_error *err)

@@ -6,6 +6,8 @@
 
 #include "bridge.h"
 
+#include <gegl.h>
+
 typedef struct gpp_filter {
     const char *procedure;  /* PDB name */
     const char *menu_label; /* with its mnemonic */
@@ -31,7 +33,8 @@ typedef struct gpp_options {
     char model[1024];  /* a model file, or "" for the default model */
     int method;        /* a gp_method */
     int codes;         /* multi-code: number of codes */
-    int layer;         /* multi-code: split block; 0 = chosen for the model */
+    int split_block;   /* multi-code: the split block (PDB and dialog: "layer");
+                          0 = chosen for the model */
     int preset;        /* a gpp_preset */
     int iterations;    /* 0 = the preset's */
     int seed;
@@ -57,10 +60,5 @@ gp_status gpp_run(const gpp_filter *f, const gpp_options *o, const gpb_input *in
  * image is gray. */
 bool gpp_result_in_new_image(const gpp_filter *f, bool gray_image);
 bool gpp_result_is_gray(const gpp_filter *f, bool gray_image);
-
-/* gpp_run with GIMP's progress bar showing the search (progress.c);
- * releases in's buffers. */
-gp_status gpp_run_with_progress(const gpp_filter *f, const gpp_options *o, gpb_input *in,
-                                gpb_output *out, gp_error *err);
 
 #endif

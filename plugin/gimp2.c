@@ -7,12 +7,14 @@
  * source in one undo group, or a new image (super-resolution, and
  * colorizing a grayscale image).  The source is never written; until
  * the engine has finished nothing in the image changes, so cancelling
- * the progress (which ends this process) leaves the image as it was. */
+ * (the Stop button of progress.c, or GIMP's own Cancel, which ends this
+ * process) leaves the image as it was.  The run itself is run.c's; here
+ * are the PDB arguments, the dialog and the GIMP 2.10 calls of host.h. */
 #include <libgimp/gimp.h>
 #include <libgimp/gimpui.h>
 #include <string.h>
 
-#include "filters.h"
+#include "host.h"
 
 static void query(void);
 static void run(const gchar *name, gint nparams, const GimpParam *param, gint *nreturn_vals,
@@ -73,7 +75,7 @@ static gboolean options_from_params(const gpp_filter *f, gint nparams, const Gim
     g_strlcpy(o->model, param[3].data.d_string ? param[3].data.d_string : "", sizeof o->model);
     o->method = param[4].data.d_int32;
     o->codes = param[5].data.d_int32;
-    o->layer = param[6].data.d_int32;
+    o->split_block = param[6].data.d_int32;
     o->preset = param[7].data.d_int32;
     o->iterations = param[8].data.d_int32;
     o->seed = param[9].data.d_int32;
@@ -81,7 +83,7 @@ static gboolean options_from_params(const gpp_filter *f, gint nparams, const Gim
     if (f->task == GP_TASK_SUPERRES)
         o->factor = param[11].data.d_int32;
     return o->method >= GP_METHOD_SINGLE && o->method <= GP_METHOD_SUBSPACE && o->codes >= 1 &&
-           o->codes <= 100 && o->layer >= 0 && o->preset >= GPP_PRESET_FAST &&
+           o->codes <= 100 && o->split_block >= 0 && o->preset >= GPP_PRESET_FAST &&
            o->preset <= GPP_PRESET_BEST && o->iterations >= 0 && o->detail >= 0 &&
            o->detail <= 100000 && o->factor >= 2 &&
            o->factor <= 16;
@@ -127,7 +129,6 @@ static GtkWidget *model_chooser(gpp_options *o)
 
 static gboolean dialog(const gpp_filter *f, gpp_options *o)
 {
-    gimp_ui_init("ganprior", FALSE);
     GtkWidget *dlg = gimp_dialog_new(f->blurb, "ganprior", NULL, 0, gimp_standard_help_func,
                                      f->procedure, "_Cancel", GTK_RESPONSE_CANCEL, "_OK",
                                      GTK_RESPONSE_OK, NULL);
@@ -145,7 +146,7 @@ static gboolean dialog(const gpp_filter *f, gpp_options *o)
                                  GP_METHOD_MULTICODE, "Subspaces (PmSFC)", GP_METHOD_SUBSPACE,
                                  NULL));
     spin(table, row++, "C_odes:", &o->codes, 1, 100);
-    spin(table, row++, "Compose at la_yer (0 = auto):", &o->layer, 0, 64);
+    spin(table, row++, "Compose at la_yer (0 = auto):", &o->split_block, 0, 64);
     combo(table, row++, "_Quality:", &o->preset,
           gimp_int_combo_box_new("Fast", GPP_PRESET_FAST, "Balanced", GPP_PRESET_BALANCED,
                                  "Best", GPP_PRESET_BEST, NULL));
@@ -160,66 +161,78 @@ static gboolean dialog(const gpp_filter *f, gpp_options *o)
     return ok;
 }
 
-/* ---- running ---------------------------------------------------------- */
+/* ---- the host calls run.c builds on (host.h) ----------------------------- */
 
-/* Where the result goes: a new layer above the source, or a new image. */
-static gint32 place_result(gint32 image, gint32 drawable, const gpp_filter *f, GeglBuffer *result,
-                           gint32 *new_image)
+struct gpp_host {
+    gint32 image, source;
+    gint32 result_image, result_layer; /* where the result went */
+};
+
+bool gpp_host_image_is_indexed(const gpp_host *h)
 {
-    const GeglRectangle *r = gegl_buffer_get_extent(result);
-    const gboolean gray = gimp_image_base_type(image) == GIMP_GRAY;
-    const gboolean own_image = gpp_result_in_new_image(f, gray);
-    gint32 target = image, layer;
-    if (own_image) {
-        target = gimp_image_new_with_precision(r->width, r->height,
-                                               gpp_result_is_gray(f, gray) ? GIMP_GRAY : GIMP_RGB,
-                                               gimp_image_get_precision(image));
-        gimp_image_undo_disable(target);
-    } else {
-        gimp_image_undo_group_start(image);
-    }
-    const gboolean gray_layer = gimp_image_base_type(target) == GIMP_GRAY;
-    layer = gimp_layer_new(target, f->result_name, r->width, r->height,
-                           gray_layer ? GIMP_GRAYA_IMAGE : GIMP_RGBA_IMAGE, 100.0,
-                           GIMP_LAYER_MODE_NORMAL);
-    if (own_image) {
-        gimp_image_insert_layer(target, layer, 0, 0);
-    } else {
-        gint ox, oy;
-        gimp_drawable_offsets(drawable, &ox, &oy);
-        gimp_layer_set_offsets(layer, ox + r->x, oy + r->y);
-        gimp_image_insert_layer(image, layer, gimp_item_get_parent(drawable),
-                                gimp_image_get_item_position(image, drawable));
-    }
-    GeglBuffer *dst = gimp_drawable_get_buffer(layer);
-    gegl_buffer_copy(result, r, GEGL_ABYSS_NONE, dst, GEGL_RECTANGLE(0, 0, r->width, r->height));
-    gegl_buffer_flush(dst);
-    g_object_unref(dst);
-    gimp_drawable_update(layer, 0, 0, r->width, r->height);
-    if (own_image)
-        gimp_image_undo_enable(target);
+    return gimp_image_base_type(h->image) == GIMP_INDEXED;
+}
+
+bool gpp_host_image_is_gray(const gpp_host *h)
+{
+    return gimp_image_base_type(h->image) == GIMP_GRAY;
+}
+
+bool gpp_host_source_is_layer(const gpp_host *h) { return gimp_item_is_layer(h->source); }
+
+GeglBuffer *gpp_host_source_buffer(gpp_host *h) { return gimp_drawable_get_buffer(h->source); }
+
+GeglBuffer *gpp_host_selection_buffer(gpp_host *h)
+{
+    if (gimp_selection_is_empty(h->image))
+        return NULL;
+    return gimp_drawable_get_buffer(gimp_image_get_selection(h->image));
+}
+
+void gpp_host_source_offsets(const gpp_host *h, int *x, int *y)
+{
+    gimp_drawable_offsets(h->source, x, y);
+}
+
+void gpp_host_new_image(gpp_host *h, int width, int height, bool gray)
+{
+    h->result_image = gimp_image_new_with_precision(width, height, gray ? GIMP_GRAY : GIMP_RGB,
+                                                    gimp_image_get_precision(h->image));
+    gimp_image_undo_disable(h->result_image);
+}
+
+void gpp_host_new_image_done(gpp_host *h) { gimp_image_undo_enable(h->result_image); }
+
+void gpp_host_undo_group(gpp_host *h, bool start)
+{
+    if (start)
+        gimp_image_undo_group_start(h->image);
     else
-        gimp_image_undo_group_end(image);
-    *new_image = target;
-    return layer;
+        gimp_image_undo_group_end(h->image);
 }
 
-static gp_status filter(const gpp_filter *f, const gpp_options *o, gint32 image, gint32 drawable,
-                        gpb_output *out, gp_error *err)
+GeglBuffer *gpp_host_new_layer(gpp_host *h, const char *name, int x, int y, int width,
+                               int height, bool gray)
 {
-    if (gimp_image_base_type(image) == GIMP_INDEXED)
-        return gp_fail(err, GP_ERR_UNSUPPORTED,
-                       "Indexed images are not supported: convert the image with "
-                       "Image > Mode > RGB first.");
-    if (!gimp_item_is_layer(drawable))
-        return gp_fail(err, GP_ERR_ARGUMENT, "Select a layer (not a channel or a mask) first.");
-    gegl_init(NULL, NULL);
-    gpb_input in = { .layer = gimp_drawable_get_buffer(drawable) };
-    if (!gimp_selection_is_empty(image))
-        in.selection = gimp_drawable_get_buffer(gimp_image_get_selection(image));
-    gimp_drawable_offsets(drawable, &in.offset_x, &in.offset_y);
-    return gpp_run_with_progress(f, o, &in, out, err);
+    h->result_layer = gimp_layer_new(h->result_image, name, width, height,
+                                     gray ? GIMP_GRAYA_IMAGE : GIMP_RGBA_IMAGE, 100.0,
+                                     GIMP_LAYER_MODE_NORMAL);
+    if (h->result_image != h->image) {
+        gimp_image_insert_layer(h->result_image, h->result_layer, 0, 0);
+    } else {
+        gimp_layer_set_offsets(h->result_layer, x, y);
+        gimp_image_insert_layer(h->image, h->result_layer, gimp_item_get_parent(h->source),
+                                gimp_image_get_item_position(h->image, h->source));
+    }
+    return gimp_drawable_get_buffer(h->result_layer);
 }
+
+void gpp_host_layer_done(gpp_host *h, int width, int height)
+{
+    gimp_drawable_update(h->result_layer, 0, 0, width, height);
+}
+
+/* ---- running ---------------------------------------------------------- */
 
 static void run(const gchar *name, gint nparams, const GimpParam *param, gint *nreturn_vals,
                 GimpParam **return_vals)
@@ -240,15 +253,20 @@ static void run(const gchar *name, gint nparams, const GimpParam *param, gint *n
             return;
     } else {
         gimp_get_data(f->procedure, &o);
-        if (mode == GIMP_RUN_INTERACTIVE && !dialog(f, &o)) {
-            values[0].data.d_status = GIMP_PDB_CANCEL;
-            return;
+        if (mode == GIMP_RUN_INTERACTIVE) {
+            gimp_ui_init("ganprior", FALSE); /* the dialog's, and the Stop window's */
+            if (!dialog(f, &o)) {
+                values[0].data.d_status = GIMP_PDB_CANCEL;
+                return;
+            }
         }
     }
-    gpb_output out;
     gp_error err;
-    const gint32 image = param[1].data.d_image, drawable = param[2].data.d_drawable;
-    if (filter(f, &o, image, drawable, &out, &err) != GP_OK) {
+    gpp_host h = { .image = param[1].data.d_image, .source = param[2].data.d_drawable,
+                   .result_image = param[1].data.d_image };
+    /* Only an interactive run may open windows: scripts with the last
+     * values also run in gimp-console, which has no display. */
+    if (gpp_filter_run(f, &o, &h, mode == GIMP_RUN_INTERACTIVE, &err) != GP_OK) {
         static gchar message[sizeof err.message];
         g_strlcpy(message, err.message, sizeof message);
         if (mode == GIMP_RUN_INTERACTIVE)
@@ -260,19 +278,16 @@ static void run(const gchar *name, gint nparams, const GimpParam *param, gint *n
         *nreturn_vals = 2;
         return;
     }
-    gint32 new_image;
-    const gint32 layer = place_result(image, drawable, f, out.buffer, &new_image);
-    g_object_unref(out.buffer);
     if (mode == GIMP_RUN_INTERACTIVE) {
         gimp_set_data(f->procedure, &o, sizeof o);
-        if (new_image != image)
-            gimp_display_new(new_image);
+        if (h.result_image != h.image)
+            gimp_display_new(h.result_image);
         gimp_displays_flush();
     }
     values[0].data.d_status = GIMP_PDB_SUCCESS;
     values[1].type = GIMP_PDB_IMAGE;
-    values[1].data.d_image = new_image;
+    values[1].data.d_image = h.result_image;
     values[2].type = GIMP_PDB_LAYER;
-    values[2].data.d_layer = layer;
+    values[2].data.d_layer = h.result_layer;
     *nreturn_vals = 3;
 }

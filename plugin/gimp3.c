@@ -7,12 +7,14 @@
  * steps) and, for super-resolution, factor; it returns new-image and new-layer.  The result is a new layer
  * above the source in one undo group, or a new image (super-resolution,
  * and colorizing a grayscale image).  The source is never written; until
- * the engine has finished nothing in the image changes, so cancelling the
- * progress (which ends this process) leaves the image as it was. */
+ * the engine has finished nothing in the image changes, so cancelling (the
+ * Stop button of progress.c, or GIMP's own Cancel, which ends this process)
+ * leaves the image as it was.  The run itself is run.c's; here are the
+ * procedures, the dialog and the GIMP 3.0 calls of host.h. */
 #include <libgimp/gimp.h>
 #include <libgimp/gimpui.h>
 
-#include "filters.h"
+#include "host.h"
 
 typedef struct _Ganprior {
     GimpPlugIn parent_instance;
@@ -75,7 +77,7 @@ static void add_arguments(GimpProcedure *p, const gpp_filter *f)
                                     o.codes, G_PARAM_READWRITE);
     gimp_procedure_add_int_argument(p, "layer", "Compose at la_yer",
                                     "Multi-code: generator block to compose at, 0 = automatic",
-                                    0, 64, o.layer, G_PARAM_READWRITE);
+                                    0, 64, o.split_block, G_PARAM_READWRITE);
     gimp_procedure_add_choice_argument(
         p, "preset", "_Quality", "Speed or quality: how long the search runs",
         gimp_choice_new_with_values("fast", GPP_PRESET_FAST, "Fast", NULL, "balanced",
@@ -134,8 +136,8 @@ static void options_from_config(const gpp_filter *f, GimpProcedureConfig *config
 {
     GFile *model = NULL;
     gpp_options_default(o);
-    g_object_get(config, "model", &model, "codes", &o->codes, "layer", &o->layer, "iterations",
-                 &o->iterations, "seed", &o->seed, "detail", &o->detail, NULL);
+    g_object_get(config, "model", &model, "codes", &o->codes, "layer", &o->split_block,
+                 "iterations", &o->iterations, "seed", &o->seed, "detail", &o->detail, NULL);
     if (f->task == GP_TASK_SUPERRES)
         g_object_get(config, "factor", &o->factor, NULL);
     o->method = gimp_procedure_config_get_choice_id(config, "method");
@@ -150,7 +152,6 @@ static void options_from_config(const gpp_filter *f, GimpProcedureConfig *config
 static gboolean dialog(GimpProcedure *procedure, GimpProcedureConfig *config,
                        const gpp_filter *f)
 {
-    gimp_ui_init("ganprior");
     GtkWidget *dlg = gimp_procedure_dialog_new(procedure, config, f->blurb);
     gimp_procedure_dialog_fill(GIMP_PROCEDURE_DIALOG(dlg), NULL);
     const gboolean ok = gimp_procedure_dialog_run(GIMP_PROCEDURE_DIALOG(dlg));
@@ -158,97 +159,120 @@ static gboolean dialog(GimpProcedure *procedure, GimpProcedureConfig *config,
     return ok;
 }
 
-/* ---- running ------------------------------------------------------------ */
+/* ---- the host calls run.c builds on (host.h) ----------------------------- */
 
-/* Where the result goes: a new layer above the source, or a new image. */
-static GimpLayer *place_result(GimpImage *image, GimpDrawable *drawable, const gpp_filter *f,
-                               GeglBuffer *result, GimpImage **new_image)
+struct gpp_host {
+    GimpImage *image;
+    GimpDrawable *source;
+    GimpImage *result_image; /* where the result went */
+    GimpLayer *result_layer;
+};
+
+bool gpp_host_image_is_indexed(const gpp_host *h)
 {
-    const GeglRectangle *r = gegl_buffer_get_extent(result);
-    const gboolean gray = gimp_image_get_base_type(image) == GIMP_GRAY;
-    const gboolean own_image = gpp_result_in_new_image(f, gray);
-    GimpImage *target = image;
-    if (own_image) {
-        target = gimp_image_new_with_precision(
-            r->width, r->height, gpp_result_is_gray(f, gray) ? GIMP_GRAY : GIMP_RGB,
-            gimp_image_get_precision(image));
-        gimp_image_undo_disable(target);
-    } else {
-        gimp_image_undo_group_start(image);
-    }
-    const gboolean gray_layer = gimp_image_get_base_type(target) == GIMP_GRAY;
-    GimpLayer *layer = gimp_layer_new(target, f->result_name, r->width, r->height,
-                                      gray_layer ? GIMP_GRAYA_IMAGE : GIMP_RGBA_IMAGE, 100.0,
-                                      GIMP_LAYER_MODE_NORMAL);
-    if (own_image) {
-        gimp_image_insert_layer(target, layer, NULL, 0);
-    } else {
-        gint ox, oy;
-        gimp_drawable_get_offsets(drawable, &ox, &oy);
-        gimp_layer_set_offsets(layer, ox + r->x, oy + r->y);
-        gimp_image_insert_layer(image, layer, GIMP_LAYER(gimp_item_get_parent(GIMP_ITEM(drawable))),
-                                gimp_image_get_item_position(image, GIMP_ITEM(drawable)));
-    }
-    GeglBuffer *dst = gimp_drawable_get_buffer(GIMP_DRAWABLE(layer));
-    gegl_buffer_copy(result, r, GEGL_ABYSS_NONE, dst, GEGL_RECTANGLE(0, 0, r->width, r->height));
-    gegl_buffer_flush(dst);
-    g_object_unref(dst);
-    gimp_drawable_update(GIMP_DRAWABLE(layer), 0, 0, r->width, r->height);
-    if (own_image)
-        gimp_image_undo_enable(target);
+    return gimp_image_get_base_type(h->image) == GIMP_INDEXED;
+}
+
+bool gpp_host_image_is_gray(const gpp_host *h)
+{
+    return gimp_image_get_base_type(h->image) == GIMP_GRAY;
+}
+
+bool gpp_host_source_is_layer(const gpp_host *h)
+{
+    return gimp_item_is_layer(GIMP_ITEM(h->source));
+}
+
+GeglBuffer *gpp_host_source_buffer(gpp_host *h) { return gimp_drawable_get_buffer(h->source); }
+
+GeglBuffer *gpp_host_selection_buffer(gpp_host *h)
+{
+    if (gimp_selection_is_empty(h->image))
+        return NULL;
+    return gimp_drawable_get_buffer(GIMP_DRAWABLE(gimp_image_get_selection(h->image)));
+}
+
+void gpp_host_source_offsets(const gpp_host *h, int *x, int *y)
+{
+    gimp_drawable_get_offsets(h->source, x, y);
+}
+
+void gpp_host_new_image(gpp_host *h, int width, int height, bool gray)
+{
+    h->result_image = gimp_image_new_with_precision(width, height, gray ? GIMP_GRAY : GIMP_RGB,
+                                                    gimp_image_get_precision(h->image));
+    gimp_image_undo_disable(h->result_image);
+}
+
+void gpp_host_new_image_done(gpp_host *h) { gimp_image_undo_enable(h->result_image); }
+
+void gpp_host_undo_group(gpp_host *h, bool start)
+{
+    if (start)
+        gimp_image_undo_group_start(h->image);
     else
-        gimp_image_undo_group_end(image);
-    *new_image = target;
-    return layer;
+        gimp_image_undo_group_end(h->image);
 }
 
-static gp_status filter(const gpp_filter *f, const gpp_options *o, GimpImage *image,
-                        GimpDrawable **drawables, gpb_output *out, gp_error *err)
+GeglBuffer *gpp_host_new_layer(gpp_host *h, const char *name, int x, int y, int width,
+                               int height, bool gray)
 {
-    if (!drawables || !drawables[0] || drawables[1])
-        return gp_fail(err, GP_ERR_ARGUMENT, "Select exactly one layer first.");
-    GimpDrawable *drawable = drawables[0];
-    if (gimp_image_get_base_type(image) == GIMP_INDEXED)
-        return gp_fail(err, GP_ERR_UNSUPPORTED,
-                       "Indexed images are not supported: convert the image with "
-                       "Image > Mode > RGB first.");
-    if (!gimp_item_is_layer(GIMP_ITEM(drawable)))
-        return gp_fail(err, GP_ERR_ARGUMENT, "Select a layer (not a channel or a mask) first.");
-    gegl_init(NULL, NULL); /* loads GEGL's operations, which the bridge uses */
-    gpb_input in = { .layer = gimp_drawable_get_buffer(drawable) };
-    if (!gimp_selection_is_empty(image))
-        in.selection = gimp_drawable_get_buffer(GIMP_DRAWABLE(gimp_image_get_selection(image)));
-    gimp_drawable_get_offsets(drawable, &in.offset_x, &in.offset_y);
-    return gpp_run_with_progress(f, o, &in, out, err);
+    h->result_layer = gimp_layer_new(h->result_image, name, width, height,
+                                     gray ? GIMP_GRAYA_IMAGE : GIMP_RGBA_IMAGE, 100.0,
+                                     GIMP_LAYER_MODE_NORMAL);
+    if (h->result_image != h->image) {
+        gimp_image_insert_layer(h->result_image, h->result_layer, NULL, 0);
+    } else {
+        gimp_layer_set_offsets(h->result_layer, x, y);
+        gimp_image_insert_layer(h->image, h->result_layer,
+                                GIMP_LAYER(gimp_item_get_parent(GIMP_ITEM(h->source))),
+                                gimp_image_get_item_position(h->image, GIMP_ITEM(h->source)));
+    }
+    return gimp_drawable_get_buffer(GIMP_DRAWABLE(h->result_layer));
 }
+
+void gpp_host_layer_done(gpp_host *h, int width, int height)
+{
+    gimp_drawable_update(GIMP_DRAWABLE(h->result_layer), 0, 0, width, height);
+}
+
+/* ---- running ------------------------------------------------------------ */
 
 static GimpValueArray *run(GimpProcedure *procedure, GimpRunMode mode, GimpImage *image,
                            GimpDrawable **drawables, GimpProcedureConfig *config, gpointer data)
 {
     const gpp_filter *f = data;
+    if (mode == GIMP_RUN_INTERACTIVE)
+        gimp_ui_init("ganprior"); /* the dialog's, and the Stop window's */
     if (mode == GIMP_RUN_INTERACTIVE && !dialog(procedure, config, f))
         return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, NULL);
     gpp_options o;
     options_from_config(f, config, &o);
-    gpb_output out;
     gp_error err;
-    if (filter(f, &o, image, drawables, &out, &err) != GP_OK) {
+    gpp_host h = { .image = image, .result_image = image };
+    gp_status s = !drawables || !drawables[0] || drawables[1]
+                      ? gp_fail(&err, GP_ERR_ARGUMENT, "Select exactly one layer first.")
+                      : GP_OK;
+    if (s == GP_OK) {
+        h.source = drawables[0];
+        /* Only an interactive run may open windows: scripts with the
+         * last values also run in gimp-console, which has no display. */
+        s = gpp_filter_run(f, &o, &h, mode == GIMP_RUN_INTERACTIVE, &err);
+    }
+    if (s != GP_OK) {
         if (err.status == GP_ERR_CANCELLED)
             return gimp_procedure_new_return_values(procedure, GIMP_PDB_CANCEL, NULL);
         return gimp_procedure_new_return_values(
             procedure, GIMP_PDB_EXECUTION_ERROR,
             g_error_new_literal(GIMP_PLUG_IN_ERROR, 0, err.message));
     }
-    GimpImage *new_image;
-    GimpLayer *layer = place_result(image, drawables[0], f, out.buffer, &new_image);
-    g_object_unref(out.buffer);
     if (mode == GIMP_RUN_INTERACTIVE) {
-        if (new_image != image)
-            gimp_display_new(new_image);
+        if (h.result_image != image)
+            gimp_display_new(h.result_image);
         gimp_displays_flush();
     }
     GimpValueArray *values = gimp_procedure_new_return_values(procedure, GIMP_PDB_SUCCESS, NULL);
-    GIMP_VALUES_SET_IMAGE(values, 1, new_image);
-    GIMP_VALUES_SET_LAYER(values, 2, layer);
+    GIMP_VALUES_SET_IMAGE(values, 1, h.result_image);
+    GIMP_VALUES_SET_LAYER(values, 2, h.result_layer);
     return values;
 }

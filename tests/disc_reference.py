@@ -1,6 +1,6 @@
 """Writes two small random discriminators for 16x16 images and the values
 the engine must give for them, computed by an independent float64 PyTorch
-implementation of engine/discriminator.h's description.
+implementation of engine/loss/discriminator.h's description.
 
   disc_reference.py CONV.safetensors DENSE.safetensors GOLDEN.safetensors
 

@@ -2,7 +2,7 @@
 test_perceptual.
 
 An independent float64 PyTorch implementation of the loss of
-engine/perceptual.c, written from its description, not from the engine or
+engine/loss/perceptual.c, written from its description, not from the engine or
 the converter: the raw OIHW arrays of the shared `.f32` file are read by
 their manifest; an image [3, h, w] RGB in [lo, hi] becomes BGR 0..255 minus
 the Caffe mean (103.939, 116.779, 123.68); SqueezeNet v1.1 (conv1 3x3/2 +

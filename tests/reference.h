@@ -5,8 +5,8 @@
 #define GP_TEST_REFERENCE_H
 
 #include "check.h"
-#include "net.h"
-#include "safetensors.h"
+#include "nn/net.h"
+#include "model/safetensors.h"
 
 #include <math.h>
 #include <stdlib.h>

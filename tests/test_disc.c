@@ -1,5 +1,5 @@
 /* test_disc.c — the discriminator of tuning's adversarial terms
- * (engine/discriminator.c) against an independent float64 PyTorch
+ * (engine/loss/discriminator.c) against an independent float64 PyTorch
  * implementation (tests/disc_reference.py): the logits of a fully
  * convolutional and of a dense discriminator, the loss with the hole as
  * region and without one, and dloss/dx; also that dx is added into,
@@ -8,7 +8,8 @@
  *
  * Usage: test_disc CONV.safetensors DENSE.safetensors GOLDEN.safetensors
  * (skips, 77, when disc_reference.py could not run at build time) */
-#include "discriminator.h"
+#include "loss/discriminator.h"
+#include "model/find.h"
 #include "reference.h"
 #include "testmodel.h"
 

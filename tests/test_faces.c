@@ -15,9 +15,9 @@ static double reconstruct(gp_model *m, const gp_image *face, gp_method method)
     gp_invert_params p;
     gp_invert_params_default(&p, GP_TASK_RECONSTRUCT);
     p.method = method;
-    p.iterations = 300;
-    p.perceptual_weight = 0.0f; /* 32x32 is below what SqueezeNet sees */
-    p.plateau_window = 0;
+    p.search.iterations = 300;
+    p.search.perceptual_weight = 0.0f; /* 32x32 is below what SqueezeNet sees */
+    p.search.plateau_window = 0;
     gp_image out = { 0 };
     gp_error err;
     if (gp_invert(m, &p, face, NULL, &out, NULL, &err) != GP_OK) {

@@ -2,9 +2,9 @@
  * differences: the task degradations (adjoint identity), the multi-code
  * composition (codes and channel importances) through a small PGGAN. */
 #include "check.h"
-#include "compose.h"
-#include "degrade.h"
-#include "rng.h"
+#include "invert/compose.h"
+#include "loss/degrade.h"
+#include "core/rng.h"
 #include "testmodel.h"
 
 #include <math.h>

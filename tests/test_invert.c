@@ -12,10 +12,10 @@ static gp_invert_params quick(gp_task task, gp_method method)
     gp_invert_params p;
     gp_invert_params_default(&p, task);
     p.method = method;
-    p.codes = 8;
-    p.iterations = 400;
-    p.perceptual_weight = 0.0f;
-    p.seed = 3;
+    p.composition.codes = 8;
+    p.search.iterations = 400;
+    p.search.perceptual_weight = 0.0f;
+    p.search.seed = 3;
     return p;
 }
 
@@ -35,7 +35,7 @@ static bool cancel_at_start(void *user, int it, int total, float loss)
 static void test_cancel_and_determinism(gp_model *m, const gp_image *y)
 {
     gp_invert_params p = quick(GP_TASK_RECONSTRUCT, GP_METHOD_SINGLE);
-    p.iterations = 40;
+    p.search.iterations = 40;
     int seen = 0;
     p.progress = cancel_at_5;
     p.progress_user = &seen;
@@ -61,7 +61,7 @@ static void test_cancel_and_determinism(gp_model *m, const gp_image *y)
     if (a.data && b.data)
         CHECK(memcmp(a.data, b.data, sizeof(float) * 3 * a.width * a.height) == 0,
               "two runs with the same seed differ");
-    p.seed = 4;
+    p.search.seed = 4;
     gp_image c = { 0 };
     CHECK(gp_invert(m, &p, y, NULL, &c, NULL, &err) == GP_OK, "run c: %s", err.message);
     if (a.data && c.data)
@@ -89,10 +89,10 @@ static void test_bad_args(gp_model *m, const gp_image *y)
     gp_image wrong;
     gp_image_alloc(&wrong, y->width + 1, y->height, 3);
     expect_arg_error(m, &p, &wrong, NULL, "wrong target size", "target is");
-    p.codes = 0;
+    p.composition.codes = 0;
     expect_arg_error(m, &p, y, NULL, "zero codes", "codes");
     p = quick(GP_TASK_RECONSTRUCT, GP_METHOD_MULTICODE);
-    p.split_block = 99;
+    p.composition.split_block = 99;
     expect_arg_error(m, &p, y, NULL, "split out of range", "split layer");
     p = quick(GP_TASK_SUPERRES, GP_METHOD_MULTICODE);
     p.superres_factor = 3;
@@ -105,7 +105,7 @@ static void test_bad_args(gp_model *m, const gp_image *y)
         full.data[i] = 1.0f;
     expect_arg_error(m, &p, y, &full, "all-hole mask", "whole image");
     p = quick(GP_TASK_RECONSTRUCT, GP_METHOD_SINGLE);
-    p.iterations = 0;
+    p.search.iterations = 0;
     expect_arg_error(m, &p, y, NULL, "zero iterations", "iterations");
     gp_image_release(&wrong);
     gp_image_release(&full);

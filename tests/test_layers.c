@@ -11,9 +11,9 @@
  * it did not write, or forgets to overwrite dx, shows up as NaN.
  */
 #include "check.h"
-#include "layers.h"
-#include "net.h"
-#include "rng.h"
+#include "nn/layer_kinds.h"
+#include "nn/net.h"
+#include "core/rng.h"
 
 #include <math.h>
 #include <stdlib.h>

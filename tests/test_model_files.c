@@ -7,8 +7,8 @@
  * edits, so no binary junk is committed. */
 #include "check.h"
 #include "ganprior.h"
-#include "model.h"
-#include "safetensors.h"
+#include "model/model.h"
+#include "model/safetensors.h"
 
 #include <math.h>
 #include <stdarg.h>

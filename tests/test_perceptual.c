@@ -1,4 +1,4 @@
-/* test_perceptual.c — the SqueezeNet perceptual loss (engine/perceptual.c)
+/* test_perceptual.c — the SqueezeNet perceptual loss (engine/loss/perceptual.c)
  * against an independent float64 PyTorch implementation
  * (tests/perceptual_reference.py, which reads the shared raw weights, not
  * the converted file): loss values and dloss/dx on a 128x128 [-1,1] pair
@@ -10,7 +10,8 @@
  * Usage: test_perceptual squeezenet1.1.safetensors perceptual_golden.safetensors
  * The file checks run always; the loss checks skip (77) without the files. */
 #include "reference.h"
-#include "perceptual.h"
+#include "loss/perceptual.h"
+#include "model/find.h"
 #include "testmodel.h"
 
 #include <stdint.h>

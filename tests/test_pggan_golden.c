@@ -9,7 +9,7 @@
  *
  * Usage: test_pggan_golden model.safetensors reference.safetensors */
 #include "reference.h"
-#include "model.h"
+#include "model/model.h"
 
 #include <string.h>
 

@@ -1,4 +1,5 @@
-/* test_png_io.c — the CLI's PNG reader/writer and resampler.
+/* test_png_io.c — the CLI's PNG reader/writer, and the area resampler
+ * its model-size mode brings pictures to the model with (bridge.h).
  *
  * Fixtures of every PNG colour type and bit depth are written here with
  * libpng directly (not with the code under test), with known sample
@@ -9,7 +10,7 @@
  */
 #include "check.h"
 #include "png_io.h"
-#include "resize.h"
+#include "bridge.h"
 
 #include <dirent.h>
 #include <math.h>
@@ -291,7 +292,7 @@ static void test_resize_constant_and_checker(void)
     fill(&src, constant);
     const int sizes[][2] = { { 128, 128 }, { 5, 7 }, { 37, 23 }, { 1, 1 }, { 300, 11 } };
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-        CHECK(cli_resize(&src, sizes[i][0], sizes[i][1], &dst, &err) == GP_OK, "%s", err.message);
+        CHECK(gpb_resample_area(&src, sizes[i][0], sizes[i][1], &dst, &err) == GP_OK, "%s", err.message);
         CHECK(dst.width == sizes[i][0] && dst.height == sizes[i][1] && dst.channels == 3,
               "size %dx%dx%d", dst.width, dst.height, dst.channels);
         CHECK(max_dev(&dst, 0.3f) < 1e-6f, "constant to %dx%d deviates by %g", sizes[i][0],
@@ -303,13 +304,13 @@ static void test_resize_constant_and_checker(void)
      * every pixel including the borders (a point sampler gives 0 or 1). */
     gp_image_alloc(&src, 64, 48, 1);
     fill(&src, checker);
-    CHECK(cli_resize(&src, 16, 12, &dst, &err) == GP_OK, "%s", err.message);
+    CHECK(gpb_resample_area(&src, 16, 12, &dst, &err) == GP_OK, "%s", err.message);
     CHECK(dst.width == 16 && dst.height == 12 && dst.channels == 1, "checker size");
     CHECK(max_dev(&dst, 0.5f) < 1e-6f, "checkerboard / 4 deviates from 0.5 by %g",
           max_dev(&dst, 0.5f));
     gp_image_release(&dst);
     /* Reduced by 3.2 (not an integer) it is still close to the mean. */
-    CHECK(cli_resize(&src, 20, 15, &dst, &err) == GP_OK, "%s", err.message);
+    CHECK(gpb_resample_area(&src, 20, 15, &dst, &err) == GP_OK, "%s", err.message);
     CHECK(max_dev(&dst, 0.5f) < 0.1f, "checkerboard / 3.2 deviates from 0.5 by %g",
           max_dev(&dst, 0.5f));
     gp_image_release(&dst);
@@ -322,7 +323,7 @@ static void test_resize_blocks_and_enlarge(void)
     gp_error err;
     gp_image_alloc(&src, 12, 8, 3);
     fill(&src, noise);
-    CHECK(cli_resize(&src, 3, 2, &dst, &err) == GP_OK, "%s", err.message);
+    CHECK(gpb_resample_area(&src, 3, 2, &dst, &err) == GP_OK, "%s", err.message);
     int bad = 0;
     for (int y = 0; y < 2; y++)
         for (int x = 0; x < 3; x++)
@@ -339,7 +340,7 @@ static void test_resize_blocks_and_enlarge(void)
      * edge pixels repeated outside them. */
     gp_image_alloc(&src, 2, 1, 1);
     src.data[1] = 1.0f;
-    CHECK(cli_resize(&src, 4, 1, &dst, &err) == GP_OK, "%s", err.message);
+    CHECK(gpb_resample_area(&src, 4, 1, &dst, &err) == GP_OK, "%s", err.message);
     const float want[4] = { 0.0f, 0.25f, 0.75f, 1.0f };
     for (int i = 0; i < 4; i++)
         CHECK(near(dst.data[i], want[i]), "enlarged[%d] = %g, want %g", i, dst.data[i], want[i]);

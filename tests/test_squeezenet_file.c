@@ -7,7 +7,7 @@
  *
  * Usage: test_squeezenet_file squeezenet1.1.safetensors reference.safetensors */
 #include "reference.h"
-#include "arch.h"
+#include "model/arch.h"
 
 #include <json.h>
 #include <string.h>

@@ -16,18 +16,18 @@ static gp_invert_params subspace(gp_task task)
     gp_invert_params p;
     gp_invert_params_default(&p, task);
     p.method = GP_METHOD_SUBSPACE;
-    p.codes_per_subspace = 2;
-    p.iterations = 400;
-    p.perceptual_weight = 0.0f;
-    p.seed = 3;
-    p.subspaces = subs;
+    p.subspace.codes_per_subspace = 2;
+    p.search.iterations = 400;
+    p.search.perceptual_weight = 0.0f;
+    p.search.seed = 3;
+    p.subspace.subspaces = subs;
     return p;
 }
 
 static void test_cancel_and_determinism(gp_model *m, const gp_image *y)
 {
     gp_invert_params p = subspace(GP_TASK_RECONSTRUCT);
-    p.iterations = 40;
+    p.search.iterations = 40;
     int seen = 0;
     p.progress = cancel_at_5;
     p.progress_user = &seen;
@@ -40,12 +40,12 @@ static void test_cancel_and_determinism(gp_model *m, const gp_image *y)
     p.progress = NULL;
     gp_image a = { 0 }, b = { 0 }, c = { 0 };
     CHECK(gp_invert(m, &p, y, NULL, &a, NULL, &err) == GP_OK, "run a: %s", err.message);
-    p.subspaces = NULL; /* the sidecar next to the model: the same subspaces */
+    p.subspace.subspaces = NULL; /* the sidecar next to the model: the same subspaces */
     CHECK(gp_invert(m, &p, y, NULL, &b, NULL, &err) == GP_OK, "run b (sidecar): %s", err.message);
     if (a.data && b.data)
         CHECK(!memcmp(a.data, b.data, sizeof(float) * 3 * a.width * a.height),
               "two runs with the same seed (and the sidecar) differ");
-    p.seed = 4;
+    p.search.seed = 4;
     CHECK(gp_invert(m, &p, y, NULL, &c, NULL, &err) == GP_OK, "run c: %s", err.message);
     if (a.data && c.data)
         CHECK(memcmp(a.data, c.data, sizeof(float) * 3 * a.width * a.height), "another seed, same result");
@@ -68,13 +68,13 @@ static void expect_error(gp_model *m, const gp_invert_params *p, const gp_image 
 static void test_bad_args(gp_model *m, const gp_image *y, const char *sidecar)
 {
     gp_invert_params p = subspace(GP_TASK_RECONSTRUCT);
-    p.codes_per_subspace = 0;
+    p.subspace.codes_per_subspace = 0;
     expect_error(m, &p, y, GP_ERR_ARGUMENT, "codes per subspace");
     p = subspace(GP_TASK_RECONSTRUCT);
-    p.split_block = gp_subspaces_get_info(subs)->split_block + 1;
+    p.composition.split_block = gp_subspaces_get_info(subs)->split_block + 1;
     expect_error(m, &p, y, GP_ERR_ARGUMENT, "subspaces were learnt at block");
     p = subspace(GP_TASK_RECONSTRUCT);
-    p.subspaces = NULL;
+    p.subspace.subspaces = NULL;
     remove(sidecar);
     expect_error(m, &p, y, GP_ERR_IO, "needs the model's subspaces");
 }
@@ -82,7 +82,7 @@ static void test_bad_args(gp_model *m, const gp_image *y, const char *sidecar)
 static void test_swap(gp_model *m, const gp_image *y, const gp_image *y2)
 {
     gp_invert_params p = subspace(GP_TASK_RECONSTRUCT);
-    p.iterations = 150;
+    p.search.iterations = 150;
     gp_image a = { 0 }, b = { 0 }, ra = { 0 }, same_a = { 0 }, same_b = { 0 };
     gp_error err;
     const size_t n = (size_t)3 * y->width * y->height;

@@ -6,9 +6,9 @@
  * same labels. */
 #include "check.h"
 #include "ganprior.h"
-#include "rng.h"
-#include "safetensors.h"
-#include "spectral.h"
+#include "core/rng.h"
+#include "model/safetensors.h"
+#include "subspace/spectral.h"
 #include "testmodel.h"
 
 #include <stdlib.h>

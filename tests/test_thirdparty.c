@@ -12,7 +12,7 @@
  *   SOURCE is the generator's path under $GANPRIOR_SHARED; skipped (77)
  *   when it or the build's files are absent. */
 #include "reference.h"
-#include "model.h"
+#include "model/model.h"
 
 #include <stdio.h>
 #include <string.h>

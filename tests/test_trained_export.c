@@ -10,7 +10,7 @@
  * checked by test_pggan_golden on the same golden file.
  *
  * Usage: test_trained_export G.safetensors D.safetensors GOLDEN.safetensors */
-#include "discriminator.h"
+#include "loss/discriminator.h"
 #include "reference.h"
 
 #include <string.h>

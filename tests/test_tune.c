@@ -11,7 +11,8 @@
  * issue's 4 dB.
  *   test_tune [DISC16 [CELEBA32_MODEL FACES]]  (each part skips without its files) */
 #include "check.h"
-#include "discriminator.h"
+#include "loss/discriminator.h"
+#include "model/find.h"
 #include "ganprior.h"
 #include "quality.h"
 #include "reference.h"
@@ -26,13 +27,13 @@ static gp_invert_params quick(gp_task task, gp_method method, int tune)
     gp_invert_params p;
     gp_invert_params_default(&p, task);
     p.method = method;
-    p.codes = 4;
-    p.iterations = 60;
-    p.restarts = 1;
-    p.perceptual_weight = 0.0f;
-    p.plateau_window = 0;
-    p.tune_steps = tune;
-    p.seed = 5;
+    p.composition.codes = 4;
+    p.search.iterations = 60;
+    p.search.restarts = 1;
+    p.search.perceptual_weight = 0.0f;
+    p.search.plateau_window = 0;
+    p.tune.steps = tune;
+    p.search.seed = 5;
     return p;
 }
 
@@ -68,16 +69,16 @@ static void test_lowers_loss(gp_model *m, const gp_image *y, const gp_image *mas
         for (int t = GP_TASK_RECONSTRUCT; t <= GP_TASK_SUPERRES; t++)
             for (int all = 0; all < 2; all++) {
                 gp_invert_params p = quick((gp_task)t, methods[mi], 0);
-                p.subspaces = sub;
-                p.codes_per_subspace = 1;
+                p.subspace.subspaces = sub;
+                p.subspace.codes_per_subspace = 1;
                 const gp_image *target = t == GP_TASK_SUPERRES ? small : y;
                 const gp_image *hole = t == GP_TASK_INPAINT ? mask : NULL;
                 gp_image a = { 0 }, b = { 0 };
                 gp_invert_report ra = { 0 }, rb = { 0 };
                 gp_error err;
                 gp_status s = gp_invert(m, &p, target, hole, &a, &ra, &err);
-                p.tune_steps = 30;
-                p.tune_all = all;
+                p.tune.steps = 30;
+                p.tune.all = all;
                 if (s == GP_OK)
                     s = gp_invert(m, &p, target, hole, &b, &rb, &err);
                 CHECK(s == GP_OK, "method %d task %d: %s", mi, t, err.message);
@@ -112,7 +113,7 @@ static void test_model_unchanged(gp_model *m, const gp_image *y)
     gp_error err;
     CHECK(gp_model_sample(m, 99, &before, &err) == GP_OK, "sample: %s", err.message);
     gp_invert_params p = quick(GP_TASK_RECONSTRUCT, GP_METHOD_MULTICODE, 25);
-    p.tune_all = true;
+    p.tune.all = true;
     seen sn = { 0 };
     p.progress = watch;
     p.progress_user = &sn;
@@ -135,7 +136,7 @@ static void test_model_unchanged(gp_model *m, const gp_image *y)
     CHECK(gp_model_sample(m, 99, &after, &err) == GP_OK && same_image(&before, &after),
           "the model's samples changed after a cancelled tuning");
     p.progress = NULL;
-    p.seed = 6;
+    p.search.seed = 6;
     gp_image c = { 0 };
     CHECK(gp_invert(m, &p, y, NULL, &c, NULL, &err) == GP_OK && !same_image(&a, &c),
           "another seed gave the same tuned result");
@@ -160,26 +161,26 @@ static void test_bad_args(gp_model *m, const gp_image *y, const gp_subspaces *su
 {
     gp_invert_params p = quick(GP_TASK_RECONSTRUCT, GP_METHOD_MULTICODE, -1);
     expect_error(m, &p, y, GP_ERR_ARGUMENT, "negative steps");
-    p.tune_steps = 5;
-    p.tune_learning_rate = 0.0f;
+    p.tune.steps = 5;
+    p.tune.learning_rate = 0.0f;
     expect_error(m, &p, y, GP_ERR_ARGUMENT, "zero learning rate");
     p = quick(GP_TASK_RECONSTRUCT, GP_METHOD_MULTICODE, 5);
-    p.tune_locality_weight = -1.0f;
+    p.tune.locality_weight = -1.0f;
     expect_error(m, &p, y, GP_ERR_ARGUMENT, "negative locality weight");
     p = quick(GP_TASK_RECONSTRUCT, GP_METHOD_MULTICODE, 5);
-    p.tune_adversarial_weight = -1.0f;
+    p.tune.adversarial_weight = -1.0f;
     expect_error(m, &p, y, GP_ERR_ARGUMENT, "negative adversarial weight");
     p = quick(GP_TASK_RECONSTRUCT, GP_METHOD_MULTICODE, 5);
-    p.tune_adversarial_local_weight = -1.0f;
+    p.tune.adversarial_local_weight = -1.0f;
     expect_error(m, &p, y, GP_ERR_ARGUMENT, "negative local adversarial weight");
     p = quick(GP_TASK_RECONSTRUCT, GP_METHOD_MULTICODE, 5);
-    p.tune_locality_radius = 1.5f;
+    p.tune.locality_radius = 1.5f;
     expect_error(m, &p, y, GP_ERR_ARGUMENT, "radius above 1");
-    p.tune_locality_radius = 0.0f;
+    p.tune.locality_radius = 0.0f;
     expect_error(m, &p, y, GP_ERR_ARGUMENT, "zero radius");
     p = quick(GP_TASK_RECONSTRUCT, GP_METHOD_SUBSPACE, 5);
-    p.subspaces = sub;
-    p.codes_per_subspace = 1;
+    p.subspace.subspaces = sub;
+    p.subspace.codes_per_subspace = 1;
     gp_image oa = { 0 }, ob = { 0 };
     gp_error err = { 0 };
     CHECK(gp_subspace_swap(m, &p, y, y, NULL, 0, &oa, &ob, &err) == GP_ERR_UNSUPPORTED &&
@@ -200,9 +201,9 @@ static gp_status adversarial_run(gp_model *m, const char *disc, const gp_image *
                                  gp_invert_report *report, gp_error *err)
 {
     gp_invert_params p = quick(GP_TASK_INPAINT, GP_METHOD_MULTICODE, 20);
-    p.tune_adversarial_weight = weight;
-    p.tune_adversarial_local_weight = weight;
-    p.discriminator_model = disc;
+    p.tune.adversarial_weight = weight;
+    p.tune.adversarial_local_weight = weight;
+    p.files.discriminator = disc;
     *report = (gp_invert_report){ 0 };
     return gp_invert(m, &p, y, mask, out, report, err);
 }
@@ -330,10 +331,10 @@ static void test_faces(const char *model, const char *faces_path)
         gp_image face = { (int)dims[2], (int)dims[1], 3, faces + (size_t)i * dims[1] * dims[2] * 3 };
         gp_invert_params p;
         gp_invert_params_default(&p, GP_TASK_RECONSTRUCT);
-        p.perceptual_weight = 0.0f;
+        p.search.perceptual_weight = 0.0f;
         gp_image a = { 0 }, b = { 0 };
         CHECK(gp_invert(m, &p, &face, NULL, &a, NULL, &err) == GP_OK, "face %d: %s", i, err.message);
-        p.tune_steps = 100;
+        p.tune.steps = 100;
         CHECK(gp_invert(m, &p, &face, NULL, &b, NULL, &err) == GP_OK, "face %d tuned: %s", i, err.message);
         if (a.data && b.data) {
             printf("face %d: multicode %.2f dB, tuned 100 steps %.2f dB\n", i, psnr_image(&a, &face),

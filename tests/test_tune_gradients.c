@@ -7,10 +7,10 @@
  * discriminator on the pivot's image, its local term over a hole.
  *   test_tune_gradients [DISC16]  (the adversarial part skips without it) */
 #include "check.h"
-#include "compose.h"
-#include "discriminator.h"
+#include "invert/compose.h"
+#include "loss/discriminator.h"
 #include "reference.h"
-#include "rng.h"
+#include "core/rng.h"
 #include "testmodel.h"
 
 #include <math.h>

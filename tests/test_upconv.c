@@ -2,9 +2,9 @@
  * the two layers it replaces, forward and backward, and fusing a whole
  * PGGAN leaves its output and block structure unchanged. */
 #include "check.h"
-#include "layers.h"
-#include "net.h"
-#include "rng.h"
+#include "nn/layer_kinds.h"
+#include "nn/net.h"
+#include "core/rng.h"
 #include "testmodel.h"
 
 #include <math.h>

@@ -1,9 +1,9 @@
 /* testmodel.c — random PGGAN model files for tests. */
 #include "testmodel.h"
 
-#include "arch.h"
-#include "rng.h"
-#include "safetensors.h"
+#include "model/arch.h"
+#include "core/rng.h"
+#include "model/safetensors.h"
 
 #include <stdio.h>
 #include <stdlib.h>

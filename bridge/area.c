@@ -1,0 +1,117 @@
+/* area.c — separable area / bilinear resampling in plain C (see
+ * gpb_resample_area in bridge.h); needs no GEGL. */
+#include "bridge.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The weights of one axis: output index o reads `count[o]` input
+ * samples from `first[o]` on, weighted by weights[o * taps ...]. */
+typedef struct axis {
+    int *first, *count;
+    float *weights;
+    int taps;
+} axis;
+
+static void axis_free(axis *a)
+{
+    free(a->first);
+    free(a->count);
+    free(a->weights);
+}
+
+/* Length of [a0, a1) ∩ [b0, b1). */
+static double overlap(double a0, double a1, double b0, double b1)
+{
+    double lo = a0 > b0 ? a0 : b0, hi = a1 < b1 ? a1 : b1;
+    return hi > lo ? hi - lo : 0.0;
+}
+
+static void axis_fill(axis *a, int o, int in, double scale, double width)
+{
+    /* Coordinates here are in input pixels, pixel i spanning [i, i+1). */
+    const double centre = (o + 0.5) * scale, lo = centre - 0.5 * width, hi = centre + 0.5 * width;
+    int first = (int)floor(lo), last = (int)ceil(hi) - 1;
+    if (first < 0)
+        first = 0;
+    if (last > in - 1)
+        last = in - 1;
+    float *w = a->weights + (size_t)o * a->taps;
+    double sum = 0.0;
+    for (int i = first; i <= last; i++)
+        sum += overlap(i, i + 1.0, lo, hi);
+    for (int i = first; i <= last; i++)
+        w[i - first] = (float)(overlap(i, i + 1.0, lo, hi) / sum);
+    a->first[o] = first;
+    a->count[o] = last - first + 1;
+}
+
+static bool axis_make(axis *a, int in, int out)
+{
+    const double scale = (double)in / out, width = scale > 1.0 ? scale : 1.0;
+    a->taps = (int)ceil(width) + 2;
+    a->first = malloc(sizeof *a->first * (size_t)out);
+    a->count = malloc(sizeof *a->count * (size_t)out);
+    a->weights = malloc(sizeof *a->weights * (size_t)out * a->taps);
+    if (!a->first || !a->count || !a->weights)
+        return false;
+    for (int o = 0; o < out; o++)
+        axis_fill(a, o, in, scale, width);
+    return true;
+}
+
+/* dst[h, out_w, ch] = src[h, in_w, ch] filtered along rows by ax. */
+static void pass_rows(const axis *ax, const float *src, int h, int in_w, int out_w, int ch,
+                      float *dst)
+{
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < out_w; x++) {
+            const float *w = ax->weights + (size_t)x * ax->taps;
+            const float *s = src + ((size_t)y * in_w + ax->first[x]) * ch;
+            float *d = dst + ((size_t)y * out_w + x) * ch;
+            for (int c = 0; c < ch; c++) {
+                float acc = 0.0f;
+                for (int k = 0; k < ax->count[x]; k++)
+                    acc += w[k] * s[(size_t)k * ch + c];
+                d[c] = acc;
+            }
+        }
+}
+
+/* dst[out_h, row] = src[in_h, row] filtered along columns by ay. */
+static void pass_columns(const axis *ay, const float *src, int out_h, size_t row, float *dst)
+{
+    for (int y = 0; y < out_h; y++) {
+        float *d = dst + (size_t)y * row;
+        memset(d, 0, row * sizeof *d);
+        const float *w = ay->weights + (size_t)y * ay->taps;
+        for (int k = 0; k < ay->count[y]; k++) {
+            const float *s = src + (size_t)(ay->first[y] + k) * row;
+            for (size_t i = 0; i < row; i++)
+                d[i] += w[k] * s[i];
+        }
+    }
+}
+
+gp_status gpb_resample_area(const gp_image *src, int width, int height, gp_image *dst,
+                            gp_error *err)
+{
+    if (gp_image_alloc(dst, width, height, src->channels) != GP_OK)
+        return gp_fail(err, GP_ERR_MEMORY, "cannot allocate a %dx%d image", width, height);
+    const int ch = src->channels;
+    axis ax = { 0 }, ay = { 0 };
+    float *tmp = malloc(sizeof *tmp * (size_t)src->height * width * ch);
+    bool ok = tmp && axis_make(&ax, src->width, width) && axis_make(&ay, src->height, height);
+    if (ok) {
+        pass_rows(&ax, src->data, src->height, src->width, width, ch, tmp);
+        pass_columns(&ay, tmp, height, (size_t)width * ch, dst->data);
+    }
+    free(tmp);
+    axis_free(&ax);
+    axis_free(&ay);
+    if (ok)
+        return GP_OK;
+    gp_image_release(dst);
+    return gp_fail(err, GP_ERR_MEMORY, "out of memory resizing to %dx%d", width, height);
+}

@@ -1,0 +1,116 @@
+/* bridge.h — the image glue between a host's GEGL buffers and the engine.
+ *
+ * A host (the GIMP plug-in) hands over a layer and the selection as GEGL
+ * buffers; the bridge picks the region to work on, converts it through
+ * babl to the engine's float images, resamples it to the model's size
+ * with GEGL, runs the inversion, and merges the generator's image back
+ * at the region's full resolution:
+ *
+ *   reconstruct  the generated image, scaled to the region;
+ *   inpaint      the region with only the selected pixels replaced, the
+ *                generated fill Poisson-cloned into its surroundings;
+ *   colorize     the region's own CIE L* at full resolution, a* and b*
+ *                from the generated image (chroma reduced where the
+ *                colour would leave the sRGB gamut, so L* survives);
+ *   superres     the region enlarged by the factor, corrected so that
+ *                its factor x factor block means reproduce the region.
+ *
+ * The region: the selection's bounding box within the layer, or the
+ * whole layer without a selection.  Inpainting is the exception: the
+ * selection is the hole and the whole layer is its context.
+ *
+ * Preparing the target (a picture and its selection brought to the
+ * model's terms) is one function, gpb_target_prepare, shared by the
+ * plug-in (through gpb_run) and both modes of the CLI; it and the area
+ * resampler need no GEGL, so they are built even with -Dbridge=disabled.
+ * gpb_run and gpb_resample_lohalo exist only in builds with GEGL.
+ *
+ * Nothing here knows GIMP; the bridge never writes into its input.
+ * This is the bridge's one public header: bridge_dep exports only this
+ * folder.
+ */
+#ifndef GANPRIOR_BRIDGE_H
+#define GANPRIOR_BRIDGE_H
+
+#include "ganprior.h"
+
+/* GEGL's buffer type, declared as gegl-buffer.h declares it, so that
+ * this header compiles without GEGL; a host that makes buffers includes
+ * <gegl.h> itself. */
+typedef struct _GeglBuffer GeglBuffer;
+
+/* ---- the target: a picture in the model's terms (no GEGL) ---------------- */
+
+/* How a picture is brought to the model's size: src to width x height
+ * into dst (allocated here). */
+typedef gp_status (*gpb_resampler)(const gp_image *src, int width, int height, gp_image *dst,
+                                   gp_error *err);
+
+/* GEGL's LoHalo sampler (GEGL's and GIMP's high-quality one: antialiased
+ * when reducing), edges clamped: what the plug-in uses.  Builds with GEGL
+ * only. */
+gp_status gpb_resample_lohalo(const gp_image *src, int width, int height, gp_image *dst,
+                              gp_error *err);
+/* Plain C, no GEGL: each output pixel the mean of the input over its
+ * footprint, a box max(scale, 1) input pixels wide (scale = input /
+ * output size, per axis; separable), each input pixel weighted by how
+ * much of it the footprint covers.  Reducing, that is area averaging
+ * (for an integer factor exactly the block means the super-resolution
+ * task fits); enlarging, bilinear interpolation.  Pixel centres are
+ * aligned, and the edge pixels repeat.  The CLI's model-size mode. */
+gp_status gpb_resample_area(const gp_image *src, int width, int height, gp_image *dst,
+                            gp_error *err);
+
+/* Whether the super-resolution factor divides the model's size, the
+ * condition gp_invert puts on it: the one check both hosts make, each
+ * wording its own refusal. */
+bool gpb_factor_fits(const gp_model_info *model, int factor);
+
+/* A mask value above this is a hole: after resampling, every model
+ * pixel the selection touches is one. */
+#define GPB_HOLE_THRESHOLD 0.02f
+
+typedef struct gpb_target {
+    gp_image image; /* the task's target: RGB, model size (superres:
+                       model size / factor) */
+    gp_image mask;  /* inpaint: model size, 1 = hole, 0 elsewhere; else
+                       empty (data NULL) */
+} gpb_target;
+
+/* Brings picture (RGB, any size) to the size gp_invert expects for
+ * p->task, and for inpainting cover (picture-size, 1 channel, 0..1 how
+ * much of each pixel is selected, or NULL) to a model-size hole mask
+ * thresholded at GPB_HOLE_THRESHOLD, both with resample.  The factor
+ * must fit (gpb_factor_fits): that is the caller's to check and word.
+ * On failure out is left empty; release it with gpb_target_release. */
+gp_status gpb_target_prepare(const gp_model_info *model, const gp_invert_params *p,
+                             const gp_image *picture, const gp_image *cover,
+                             gpb_resampler resample, gpb_target *out, gp_error *err);
+void gpb_target_release(gpb_target *t);
+
+/* ---- a whole filter call on GEGL buffers (GEGL builds only) --------------- */
+
+typedef struct gpb_input {
+    GeglBuffer *layer;      /* the pixels, any babl format; extent = the layer */
+    GeglBuffer *selection;  /* NULL, or the selection mask in image coordinates */
+    int offset_x, offset_y; /* the layer's origin in image coordinates */
+} gpb_input;
+
+typedef struct gpb_output {
+    /* "R'G'B'A float".  Its extent is where the result belongs in layer
+     * coordinates; for superres, the enlarged region with origin (0, 0). */
+    GeglBuffer *buffer;
+    gp_invert_report report;
+} gpb_output;
+
+/* The largest side a super-resolved result may have. */
+#define GPB_MAX_SIDE 16384
+
+/* Runs p->task (with p's method, progress callback and all) on in
+ * through model m.  On GP_OK out->buffer holds a new buffer the caller
+ * unrefs; on failure out is cleared and err says why in words for a
+ * user (an empty selection, a region too small, a cancelled run, ...). */
+gp_status gpb_run(gp_model *m, const gp_invert_params *p, const gpb_input *in,
+                  gpb_output *out, gp_error *err);
+
+#endif

@@ -1,0 +1,14 @@
+/* full_none.c — `--full` in a build without GEGL (-Dbridge=disabled):
+ * merging at the picture's resolution is the GEGL bridge's, so it is
+ * refused with a reason. */
+#include "full.h"
+
+gp_status cli_full_run(gp_model *m, const gp_invert_params *p, const gp_image *picture,
+                       const gp_image *mask, gp_image *out, gp_invert_report *report,
+                       gp_error *err)
+{
+    (void)m, (void)p, (void)picture, (void)mask, (void)out, (void)report;
+    return gp_fail(err, GP_ERR_UNSUPPORTED,
+                   "--full needs GEGL, and this ganprior was built without it "
+                   "(-Dbridge=disabled)");
+}

@@ -1,0 +1,385 @@
+/* ganprior.h — libganprior, a GAN-inversion engine in plain C.
+ *
+ * Given a pretrained generator G (a model file) and an image, the engine
+ * searches latent codes whose generated image matches the image under a
+ * task's degradation: identity (reconstruct), a hole mask (inpaint),
+ * gray (colorize) or down-sampling (super-resolve).
+ *
+ *   gp_error err;
+ *   gp_model *m;
+ *   if (gp_model_load("faces128.safetensors", &m, &err) != GP_OK)
+ *       fprintf(stderr, "%s\n", err.message);
+ *   gp_invert_params p;
+ *   gp_invert_params_default(&p, GP_TASK_INPAINT);
+ *   gp_image out = { 0 };
+ *   gp_invert(m, &p, &target, &mask, &out, NULL, &err);
+ *   ...
+ *   gp_image_release(&out);
+ *   gp_model_free(m);
+ *
+ * Images cross this interface as interleaved float RGB (or gray) in
+ * [0, 1], rows top to bottom.  Every call that can fail returns a
+ * gp_status and, when err is non-NULL, fills a message a user can read.
+ * The engine never exits or aborts its host process.
+ *
+ * Threads: GEMMs run on OpenBLAS's threads (OPENBLAS_NUM_THREADS); the
+ * engine's own loops are single-threaded so the two never contend.
+ * Calls on different gp_model objects may run concurrently; one model
+ * must not be used by two calls at once.
+ */
+#ifndef GANPRIOR_H
+#define GANPRIOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum gp_status {
+    GP_OK = 0,
+    GP_ERR_IO,          /* a file could not be read or written */
+    GP_ERR_FORMAT,      /* a file is malformed */
+    GP_ERR_ARGUMENT,    /* a parameter or image does not fit */
+    GP_ERR_MEMORY,      /* out of memory */
+    GP_ERR_CANCELLED,   /* the progress callback asked to stop */
+    GP_ERR_UNSUPPORTED, /* valid, but this engine cannot do it */
+} gp_status;
+
+typedef struct gp_error {
+    gp_status status;
+    char message[512];
+} gp_error;
+
+const char *gp_status_string(gp_status s);
+
+/* Sets err (if non-NULL) to status and a printf-style message and
+ * returns status, so code built on the engine reports its own failures
+ * the same way: `return gp_fail(err, GP_ERR_ARGUMENT, "...", ...);` */
+gp_status gp_fail(gp_error *err, gp_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Seconds on a monotonic clock, from an arbitrary origin: the clock
+ * gp_invert_report.seconds is measured with, for hosts that time their
+ * own work alike. */
+double gp_clock_seconds(void);
+
+/* ---- images ---------------------------------------------------------- */
+
+typedef struct gp_image {
+    int width, height;
+    int channels;  /* 1 (gray) or 3 (RGB) */
+    float *data;   /* width*height*channels floats, interleaved, [0, 1] */
+} gp_image;
+
+/* Allocates data (zeroed).  Returns GP_ERR_MEMORY / GP_ERR_ARGUMENT. */
+gp_status gp_image_alloc(gp_image *img, int width, int height, int channels);
+/* Frees data and zeroes the struct; safe on a zeroed struct. */
+void gp_image_release(gp_image *img);
+/* out (allocated here) = in (RGB) reduced by an integer factor, each
+ * pixel the mean of a factor x factor block: exactly the degradation the
+ * super-resolution task fits, so a result can be checked against its
+ * input.  in's size must be a multiple of factor. */
+gp_status gp_image_reduce(const gp_image *in, int factor, gp_image *out, gp_error *err);
+
+/* ---- models ---------------------------------------------------------- */
+
+typedef struct gp_model gp_model;
+
+typedef enum gp_latent_dist {
+    GP_LATENT_NORMAL,   /* z ~ N(0, I) */
+    GP_LATENT_UNIFORM,  /* z ~ U(-1, 1) */
+} gp_latent_dist;
+
+/* What gp_model_get_info returns: the record and its strings belong to
+ * the model and stay valid, unchanged, until gp_model_free. */
+typedef struct gp_model_info {
+    const char *name;        /* from the file's metadata */
+    const char *family;      /* "pggan", "sequential" */
+    const char *licence;
+    const char *provenance;
+    int width, height;       /* output size */
+    int channels;            /* output channels (3) */
+    int latent_size;
+    gp_latent_dist latent_dist;
+    float range_min, range_max; /* output value range of the network */
+    int blocks;              /* split points: 1 .. blocks-1 */
+    long long parameters;
+} gp_model_info;
+
+/* Loads a safetensors model file (see models/README.md for the
+ * metadata it needs).  Validates every tensor's name, dtype and shape. */
+gp_status gp_model_load(const char *path, gp_model **out, gp_error *err);
+void gp_model_free(gp_model *m);
+const gp_model_info *gp_model_get_info(const gp_model *m);
+/* Channels of the feature at the start of block `block`, or -1. */
+int gp_model_block_channels(const gp_model *m, int block);
+/* The split block used when none is given (composition.split_block -1): the last
+ * block whose input is at most 1/8 of the output width (16x16 features
+ * of a 128 model, 32x32 of a 256 one: mGANprior's l = 8). */
+int gp_model_default_block(const gp_model *m);
+
+/* Draws a latent from the model's distribution with this seed and
+ * renders it into out (allocated here; release with gp_image_release). */
+gp_status gp_model_sample(gp_model *m, uint64_t seed, gp_image *out,
+                          gp_error *err);
+
+/* ---- inversion ------------------------------------------------------- */
+
+typedef enum gp_task {
+    GP_TASK_RECONSTRUCT, /* target: model-size RGB */
+    GP_TASK_INPAINT,     /* target: model-size RGB; mask: 1 = hole */
+    GP_TASK_COLORIZE,    /* target: model-size gray or RGB (made gray) */
+    GP_TASK_SUPERRES,    /* target: (model size / factor) RGB */
+} gp_task;
+
+typedef enum gp_method {
+    GP_METHOD_SINGLE,     /* one code, the whole generator */
+    GP_METHOD_MULTICODE,  /* mGANprior: N codes composed at a split */
+    GP_METHOD_SUBSPACE,   /* PmSFC: codes per channel subspace + a base code */
+} gp_method;
+
+typedef struct gp_subspaces gp_subspaces; /* see "channel subspaces" below */
+
+/* Called once per random start (iteration 0) and once per iteration
+ * (1..total; fewer when the loss plateaus).  total is search.iterations
+ * + tune.steps: generator tuning reports search.iterations + 1 .. total,
+ * so a search that plateaued early jumps to search.iterations.  Return
+ * false to cancel: the inversion then stops before its next step, frees
+ * what it made (the model's weights restored) and returns
+ * GP_ERR_CANCELLED without touching the output image. */
+typedef bool (*gp_progress_fn)(void *user, int iteration, int total,
+                               float loss);
+
+/* Everything gp_invert is asked to do.  Fill it with
+ * gp_invert_params_default, then change what you need; each field's
+ * comment starts with that default.
+ *
+ * The split point: generators are chains of blocks (a PGGAN resolution,
+ * a DCGAN stage; `ganprior info` lists them), and the multi-code and
+ * subspace methods compose their codes' features at the start of one
+ * block, the split block.  Everything before it is G1, the rest G2.
+ * (The CLI's --layer and the plug-in's "layer" argument name it.) */
+typedef struct gp_invert_params {
+    gp_task task;         /* the argument of gp_invert_params_default */
+    gp_method method;     /* GP_METHOD_MULTICODE */
+    int superres_factor;  /* 4: superres only, 2..16, must divide the
+                             model size */
+
+    /* The code search: Adam on the codes from the best of several
+     * random starts, stopping early when the loss stalls. */
+    struct gp_search_params {
+        int iterations;          /* 300: maximum Adam steps */
+        float learning_rate;     /* 0.05: initial Adam step; cosine-decayed
+                                    to 5% */
+        float perceptual_weight; /* 0.5: weight of the SqueezeNet feature
+                                    loss (used when the network is found
+                                    and the image is large enough) */
+        int restarts;            /* 4: extra random starts; 1 + restarts
+                                    are scored on the pixel loss and the
+                                    best starts Adam */
+        float plateau_tolerance; /* 1e-3: stop when the loss improves less
+                                    than this fraction over plateau_window
+                                    iterations */
+        int plateau_window;      /* 50: 0 never stops early */
+        uint64_t seed;           /* 0: seed of every random draw */
+    } search;
+
+    /* Multi-code composition (mGANprior): N codes composed at the split
+     * block with per-channel importances. */
+    struct gp_composition_params {
+        int codes;        /* 20: number of codes N (multicode) */
+        int split_block;  /* -1: the block to compose at, 1..blocks-1;
+                             -1 picks the last block whose input is at
+                             most 1/8 of the output width (16x16 for a
+                             128 model; gp_model_default_block).  For the
+                             subspace method: -1 or the subspaces' own */
+    } composition;
+
+    /* Subspace composition (PmSFC): codes per channel subspace. */
+    struct gp_subspace_use_params {
+        int codes_per_subspace; /* 4: codes P per subspace; the run has
+                                   K*P + 1 codes (the last is the base) */
+        bool weights;           /* true: learn per-channel weights (alpha)
+                                   within each subspace, as the paper
+                                   does; false keeps the masked average */
+        const gp_subspaces *subspaces; /* NULL: the channel groups; NULL
+                                   loads the model's sidecar file
+                                   (gp_subspaces_path).  Not owned. */
+    } subspace;
+
+    /* Generator tuning (PTI, Roich et al. 2021): after the code search,
+     * the generator's weights are fine-tuned for `steps` Adam steps on
+     * the same task loss, the found codes held fixed as the pivot, while
+     * a locality term keeps the outputs of codes near the pivot where the
+     * untuned generator put them.  The tuned weights live only for the
+     * call: the model comes back bit for bit as it was.
+     *
+     * Adversarial terms ("Near Perfect GAN Inversion"): a discriminator
+     * of the generator's images (a second network file) scores the tuned
+     * image, and the non-saturating generator loss softplus(-logit) pulls
+     * it towards what the discriminator takes for real.  Global: the mean
+     * over the discriminator's logit map; local: the mean weighted by the
+     * inpainting hole box-averaged to that map (the same as global for
+     * the other tasks).  Used only when steps > 0, a weight is > 0 and a
+     * discriminator is found; its own weights never change. */
+    struct gp_tuning_params {
+        int steps;                /* 0: no tuning */
+        bool all;                 /* false: tune only the layers after the
+                                     split (G2; the whole net for single-
+                                     code); true: every layer */
+        float learning_rate;      /* 3e-3: initial Adam step relative to
+                                     each weight tensor's RMS; cosine-
+                                     decayed to 5% */
+        float locality_weight;    /* 0.1: weight of the locality term */
+        float locality_radius;    /* 0.5: (0, 1], the nearby codes are the
+                                     pivot moved this fraction of the way
+                                     towards random codes */
+        float adversarial_weight;       /* 0: global term, >= 0 (off: see
+                                           bench/results/regularisers.md) */
+        float adversarial_local_weight; /* 0: local term, >= 0 */
+    } tune;
+
+    /* The network files besides the model.  Not owned: read during the
+     * call only. */
+    struct gp_model_file_params {
+        const char *perceptual;    /* NULL: the SqueezeNet file; NULL
+                                      looks in $GANPRIOR_PERCEPTUAL, then
+                                      where models are looked for
+                                      (gp_model_find) */
+        const char *discriminator; /* NULL: the discriminator file (missing
+                                      or malformed: an error); NULL takes
+                                      the model's path with ".safetensors"
+                                      replaced by "-disc.safetensors", and
+                                      when that file does not exist the
+                                      tuning runs without the terms
+                                      (report.adversarial) */
+    } files;
+
+    gp_progress_fn progress; /* NULL: no progress, no cancel */
+    void *progress_user;     /* NULL: passed to progress */
+} gp_invert_params;
+
+/* Fills p with the measured defaults for task. */
+void gp_invert_params_default(gp_invert_params *p, gp_task task);
+
+typedef struct gp_invert_report {
+    int iterations;      /* Adam steps taken on the codes */
+    int tune_steps;      /* Adam steps taken on the generator's weights */
+    float loss;          /* best total loss reached */
+    double seconds;
+    bool perceptual;     /* the feature loss was used (network found and
+                            the compared image large enough) */
+    bool adversarial;    /* the tuning used a discriminator's terms */
+} gp_invert_report;
+
+/* Inverts the generator against target under p->task.  mask (inpaint
+ * only) is a model-size image, >= 0.5 in its first channel = hole.  On
+ * GP_OK, *out is overwritten with a new model-size RGB image (release it
+ * with gp_image_release); on failure *out is left untouched.  p, target
+ * and mask are only read, and only during the call.
+ *
+ * Determinism: the same model file, target, mask and parameters (seed
+ * included) give the same image bit for bit on the same build, machine
+ * and OpenBLAS thread count (OPENBLAS_NUM_THREADS); the engine's own
+ * loops and random draws are fixed-order and seeded.  Across thread
+ * counts, CPUs or builds OpenBLAS may pick other kernels and summation
+ * orders, so results can differ in the last bits. */
+gp_status gp_invert(gp_model *m, const gp_invert_params *p,
+                    const gp_image *target, const gp_image *mask,
+                    gp_image *out, gp_invert_report *report, gp_error *err);
+
+/* ---- channel subspaces (PmSFC) ---------------------------------------
+ *
+ * Prior Multi-Subspace Feature Composition (Li et al., AAAI 2021): the
+ * channels of the feature at a split are grouped into K subspaces by
+ * learning a self-expressive coefficient matrix C (each channel rebuilt
+ * from the others, F ≈ C·F, zero diagonal) on generator samples and
+ * clustering the affinity |C| + |C|ᵀ spectrally.  GP_METHOD_SUBSPACE then
+ * gives each subspace its own P codes, composed through the channel
+ * masks on top of a base code; gp_subspace_swap exchanges one subspace
+ * between two inverted images. */
+
+typedef enum gp_sparsity {
+    GP_SPARSITY_L1,  /* S(C) = mean|C| */
+    GP_SPARSITY_L2,  /* S(C) = mean(C^2) */
+} gp_sparsity;
+
+typedef struct gp_subspace_params {
+    int split_block;       /* 1..blocks-1, or -1: gp_invert's automatic one */
+    int subspaces;         /* K, 1..channels at the split */
+    int steps;             /* Adam steps on C */
+    int batch;             /* latents drawn per step */
+    float learning_rate;   /* initial Adam step, cosine-decayed to 5% */
+    float output_weight;   /* weight of the G2(F) vs G2(C·F) term */
+    gp_sparsity sparsity;
+    float sparsity_weight; /* weight of S(C) */
+    float keep;            /* affinity: per channel, its largest |C| entries
+                              up to this fraction of the row's L1 mass */
+    uint64_t seed;
+    gp_progress_fn progress; /* once per step; false cancels */
+    void *progress_user;
+} gp_subspace_params;
+
+/* Fills p with the measured defaults (see bench/results/subspace.md). */
+void gp_subspace_params_default(gp_subspace_params *p);
+
+/* What gp_subspaces_get_info returns: the record, its model string and
+ * its labels array belong to the gp_subspaces and stay valid, unchanged,
+ * until gp_subspaces_free. */
+typedef struct gp_subspaces_info {
+    const char *model;    /* name of the model they belong to */
+    int split_block;
+    int channels;         /* at the split */
+    int subspaces;        /* K */
+    const int *labels;    /* [channels]: each channel's subspace, 0..K-1 */
+    /* How the coefficient matrix was learnt (0 when unknown): */
+    int steps;
+    float feature_loss;   /* mean((F - C·F)^2) at the end */
+    float feature_energy; /* mean(F^2), for scale */
+    float output_loss;    /* mean((G2(F) - G2(C·F))^2) at the end */
+    double seconds;
+} gp_subspaces_info;
+
+/* Learns the subspaces of m as p says; *out is freed with
+ * gp_subspaces_free.  Deterministic for a seed on one build. */
+gp_status gp_subspaces_learn(gp_model *m, const gp_subspace_params *p,
+                             gp_subspaces **out, gp_error *err);
+/* Writes a sidecar safetensors file (models/README.md, "Subspaces"),
+ * atomically. */
+gp_status gp_subspaces_save(const gp_subspaces *s, const char *path,
+                            gp_error *err);
+/* Reads a sidecar file and checks it belongs to m (model name, block,
+ * channel count, labels in range). */
+gp_status gp_subspaces_load(const gp_model *m, const char *path,
+                            gp_subspaces **out, gp_error *err);
+/* The sidecar's conventional place: the model file's path with
+ * ".safetensors" replaced by ".subspaces.safetensors". */
+gp_status gp_subspaces_path(const gp_model *m, char *buf, size_t size,
+                            gp_error *err);
+const gp_subspaces_info *gp_subspaces_get_info(const gp_subspaces *s);
+void gp_subspaces_free(gp_subspaces *s);
+
+/* Inverts a and b with p (method GP_METHOD_SUBSPACE, any task; mask as
+ * for gp_invert, used for both; no tuning: the swapped features render
+ * through the model's own G2, so tune.steps must be 0), then exchanges the features of one
+ * subspace (0..K-1) between the two composed features at the split and
+ * renders both: *out_a is a with b's subspace, *out_b the reverse.
+ * Progress reports both inversions in turn. */
+gp_status gp_subspace_swap(gp_model *m, const gp_invert_params *p,
+                           const gp_image *a, const gp_image *b,
+                           const gp_image *mask, int subspace,
+                           gp_image *out_a, gp_image *out_b, gp_error *err);
+
+/* Where models are looked for when a name (not a path) is given:
+ * $GANPRIOR_MODEL_PATH, then $XDG_DATA_HOME/ganprior/models, then the
+ * installed data dir.  Writes the first existing file into buf. */
+gp_status gp_model_find(const char *name, char *buf, size_t size,
+                        gp_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

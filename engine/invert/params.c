@@ -1,0 +1,51 @@
+/* params.c — default inversion settings per task.
+ * The numbers are starting points measured on the face models; see
+ * README.md (Defaults) for how they were chosen. */
+#include "ganprior.h"
+
+#include <string.h>
+
+void gp_invert_params_default(gp_invert_params *p, gp_task task)
+{
+    memset(p, 0, sizeof *p);
+    p->task = task;
+    p->method = GP_METHOD_MULTICODE;
+    p->composition.codes = 20;
+    p->composition.split_block = -1; /* auto: see gp_invert */
+    p->search.iterations = 300;
+    p->search.learning_rate = 0.05f;
+    p->search.perceptual_weight = 0.5f;
+    p->search.restarts = 4;
+    p->superres_factor = 4;
+    p->search.plateau_tolerance = 1e-3f;
+    p->search.plateau_window = 50;
+    p->search.seed = 0;
+    p->subspace.codes_per_subspace = 4;
+    p->subspace.weights = true;
+    p->tune.steps = 0;
+    p->tune.all = false;
+    p->tune.learning_rate = 3e-3f;
+    p->tune.locality_weight = 0.1f;
+    p->tune.locality_radius = 0.5f;
+    /* Off: with a discriminator trained for the 32 px CelebA DCGAN, no
+     * weight tried raised inpainting's hole PSNR beyond noise, most
+     * lowered it (by up to 5.6 dB), and reconstruction stayed within
+     * 0.1 dB (bench/results/regularisers.md). */
+    p->tune.adversarial_weight = 0.0f;
+    p->tune.adversarial_local_weight = 0.0f;
+}
+
+void gp_subspace_params_default(gp_subspace_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->split_block = -1;
+    p->subspaces = 8;
+    p->steps = 400;
+    p->batch = 8;
+    p->learning_rate = 0.01f;
+    p->output_weight = 1.0f;
+    p->sparsity = GP_SPARSITY_L1;
+    p->sparsity_weight = 1.0f;
+    p->keep = 0.2f;
+    p->seed = 0;
+}

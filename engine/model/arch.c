@@ -1,0 +1,253 @@
+/* arch.c — sequential architecture descriptions to gp_net. */
+#include "model/arch.h"
+#include "core/error.h"
+#include "nn/layer_kinds.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Reads an int key; def < -1 marks it required. */
+static bool get_int(json_object *o, const char *key, int def, int *v)
+{
+    json_object *j;
+    if (!json_object_object_get_ex(o, key, &j)) {
+        *v = def;
+        return def >= -1;
+    }
+    if (!json_object_is_type(j, json_type_int))
+        return false;
+    int64_t x = json_object_get_int64(j);
+    if (x < -1 || x > (1 << 24))
+        return false;
+    *v = (int)x;
+    return true;
+}
+
+static double get_num(json_object *o, const char *key, double def)
+{
+    json_object *j;
+    if (!json_object_object_get_ex(o, key, &j))
+        return def;
+    return json_object_get_double(j);
+}
+
+static bool get_bool(json_object *o, const char *key, bool def)
+{
+    json_object *j;
+    if (!json_object_object_get_ex(o, key, &j))
+        return def;
+    return json_object_get_boolean(j);
+}
+
+/* Reads [a, b] or a single int into both. */
+static bool get_pair(json_object *o, const char *key, int def, int *a, int *b)
+{
+    json_object *j;
+    if (json_object_object_get_ex(o, key, &j) && json_object_is_type(j, json_type_array)) {
+        if (json_object_array_length(j) != 2)
+            return false;
+        *a = json_object_get_int(json_object_array_get_idx(j, 0));
+        *b = json_object_get_int(json_object_array_get_idx(j, 1));
+        return *a >= 0 && *b >= 0;
+    }
+    if (!get_int(o, key, def, a))
+        return false;
+    *b = *a;
+    return *a >= 0;
+}
+
+typedef struct build_ctx {
+    gp_safetensors *st;
+    gp_error *err;
+    const char *name; /* the layer's tensor prefix */
+    int index;
+} build_ctx;
+
+/* Fills every parameter of l from "<prefix>.<role>" tensors, folding an
+ * optional scale into the weight. */
+static gp_status load_params(build_ctx *c, gp_layer *l, const char *prefix,
+                             const char *const *roles, float weight_scale)
+{
+    if (!c->st)
+        return GP_OK;
+    for (int i = 0; i < l->nparams; i++) {
+        char tname[256];
+        snprintf(tname, sizeof tname, "%s.%s", prefix, roles ? roles[i] : l->params[i].role);
+        gp_param *p = &l->params[i];
+        gp_status s = gp_safetensors_read(c->st, tname, p->ndim, p->dims, p->value, c->err);
+        if (s != GP_OK)
+            return s;
+        if (i == 0 && weight_scale != 1.0f)
+            for (size_t k = 0; k < p->count; k++)
+                p->value[k] *= weight_scale;
+    }
+    return GP_OK;
+}
+
+static gp_status bad_layer(build_ctx *c, const char *what)
+{
+    return gp_fail(c->err, GP_ERR_FORMAT, "%s: architecture layer %d (%s): %s",
+                   c->st ? gp_safetensors_path(c->st) : "architecture", c->index,
+                   c->name[0] ? c->name : "unnamed", what);
+}
+
+static gp_status make_fire(build_ctx *c, json_object *o, gp_layer **l)
+{
+    int cin, sq, e1, e3;
+    if (!get_int(o, "cin", -2, &cin) || !get_int(o, "squeeze", -2, &sq) ||
+        !get_int(o, "e1", -2, &e1) || !get_int(o, "e3", -2, &e3))
+        return bad_layer(c, "fire needs cin, squeeze, e1, e3");
+    *l = gp_fire_new(cin, sq, e1, e3);
+    if (!*l)
+        return bad_layer(c, "invalid fire sizes");
+    static const char *const parts[3] = { "squeeze", "expand1x1", "expand3x3" };
+    for (int i = 0; i < 3; i++) {
+        char prefix[256];
+        snprintf(prefix, sizeof prefix, "%s.%s", c->name, parts[i]);
+        gp_status s = load_params(c, gp_fire_part(*l, i), prefix, NULL, 1.0f);
+        if (s != GP_OK)
+            return s;
+    }
+    return GP_OK;
+}
+
+static gp_layer *make_conv(json_object *o, bool transpose, bool *ok)
+{
+    int cin, cout, k, stride, pb, pe;
+    *ok = get_int(o, "cin", -2, &cin) && get_int(o, "cout", -2, &cout) &&
+          get_int(o, "k", -2, &k) && get_int(o, "stride", 1, &stride) &&
+          get_pair(o, "pad", 0, &pb, &pe);
+    if (!*ok)
+        return NULL;
+    bool bias = get_bool(o, "bias", true);
+    if (transpose)
+        return gp_conv_transpose2d_new(cin, cout, k, stride, pb, pe, bias);
+    if (pb != pe) {
+        *ok = false;
+        return NULL;
+    }
+    return gp_conv2d_new(cin, cout, k, stride, pb, bias);
+}
+
+static gp_layer *make_dense(json_object *o, bool *ok)
+{
+    int in;
+    json_object *out;
+    *ok = get_int(o, "in", -2, &in) && json_object_object_get_ex(o, "out", &out);
+    if (!*ok)
+        return NULL;
+    int d[3] = { 1, 1, 1 };
+    if (json_object_is_type(out, json_type_array)) {
+        size_t n = json_object_array_length(out);
+        *ok = n >= 1 && n <= 3;
+        for (size_t i = 0; *ok && i < n; i++)
+            d[i] = json_object_get_int(json_object_array_get_idx(out, i));
+    } else {
+        d[0] = json_object_get_int(out);
+    }
+    return *ok ? gp_dense_new(in, d[0], d[1], d[2], get_bool(o, "bias", true)) : NULL;
+}
+
+static gp_layer *make_simple(const char *type, json_object *o, bool *ok)
+{
+    int c, k, stride;
+    *ok = true;
+    if (!strcmp(type, "pixelnorm")) return gp_pixelnorm_new((float)get_num(o, "eps", 1e-8));
+    if (!strcmp(type, "upsample2")) return gp_upsample2_new();
+    if (!strcmp(type, "relu")) return gp_activation_new(GP_ACT_RELU, 0);
+    if (!strcmp(type, "tanh")) return gp_activation_new(GP_ACT_TANH, 0);
+    if (!strcmp(type, "linear")) return gp_activation_new(GP_ACT_LINEAR, 0);
+    if (!strcmp(type, "lrelu")) return gp_activation_new(GP_ACT_LRELU, (float)get_num(o, "slope", 0.2));
+    if (!strcmp(type, "elu")) return gp_activation_new(GP_ACT_ELU, (float)get_num(o, "alpha", 1.0));
+    if (!strcmp(type, "maxpool") || !strcmp(type, "avgpool")) {
+        *ok = get_int(o, "k", -2, &k) && get_int(o, "stride", k, &stride);
+        if (!*ok)
+            return NULL;
+        return type[0] == 'm' ? gp_maxpool_new(k, stride) : gp_avgpool_new(k, stride);
+    }
+    *ok = get_int(o, "c", -2, &c);
+    if (!*ok)
+        return NULL;
+    if (!strcmp(type, "bias")) return gp_bias_new(c);
+    if (!strcmp(type, "chanscale")) return gp_chanscale_new(c);
+    if (!strcmp(type, "batchnorm")) return gp_batchnorm_new(c, (float)get_num(o, "eps", 1e-5));
+    *ok = false;
+    return NULL;
+}
+
+static const char *const bn_roles[4] = { "weight", "bias", "running_mean", "running_var" };
+
+static gp_status make_layer(build_ctx *c, json_object *o, gp_layer **l)
+{
+    json_object *jt;
+    if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, "type", &jt) ||
+        !json_object_is_type(jt, json_type_string))
+        return bad_layer(c, "not an object with a \"type\"");
+    const char *type = json_object_get_string(jt);
+    bool ok = true;
+    if (!strcmp(type, "fire"))
+        return make_fire(c, o, l);
+    if (!strcmp(type, "conv2d") || !strcmp(type, "conv_transpose2d"))
+        *l = make_conv(o, type[4] == '_', &ok);
+    else if (!strcmp(type, "dense"))
+        *l = make_dense(o, &ok);
+    else
+        *l = make_simple(type, o, &ok);
+    if (!ok || !*l) {
+        char why[160];
+        snprintf(why, sizeof why, ok ? "invalid sizes for %s" : "unknown type or missing keys for %s", type);
+        return bad_layer(c, why);
+    }
+    const char *const *roles = !strcmp(type, "batchnorm") ? bn_roles : NULL;
+    return load_params(c, *l, c->name, roles, (float)get_num(o, "scale", 1.0));
+}
+
+gp_status gp_arch_build(json_object *layers, gp_shape in, gp_safetensors *st,
+                        gp_net **out, gp_error *err)
+{
+    *out = NULL;
+    if (!json_object_is_type(layers, json_type_array) || json_object_array_length(layers) == 0)
+        return gp_fail(err, GP_ERR_FORMAT, "%s: architecture has no \"layers\" list",
+                       st ? gp_safetensors_path(st) : "architecture");
+    gp_net *net = gp_net_new(in);
+    if (!net)
+        return gp_fail(err, GP_ERR_MEMORY, "out of memory");
+    gp_shape s = net->in;
+    size_t n = json_object_array_length(layers);
+    for (size_t i = 0; i < n; i++) {
+        json_object *o = json_object_array_get_idx(layers, i), *jn;
+        build_ctx c = { st, err, "", (int)i };
+        if (json_object_object_get_ex(o, "name", &jn) && json_object_is_type(jn, json_type_string))
+            c.name = json_object_get_string(jn);
+        gp_layer *l = NULL;
+        gp_status status = make_layer(&c, o, &l);
+        if (status == GP_OK && !gp_layer_out_shape(l, s, &s))
+            status = bad_layer(&c, "does not fit the output of the layer before it");
+        if (status != GP_OK || !gp_net_append(net, l, get_bool(o, "block", false))) {
+            if (status == GP_OK)
+                status = gp_fail(err, GP_ERR_MEMORY, "out of memory");
+            else
+                gp_layer_free(l);
+            gp_net_free(net);
+            return status;
+        }
+    }
+    *out = net;
+    return GP_OK;
+}
+
+bool gp_arch_input(json_object *arch, gp_shape *in)
+{
+    json_object *j;
+    if (!json_object_object_get_ex(arch, "input", &j) || !json_object_is_type(j, json_type_array) ||
+        json_object_array_length(j) != 3)
+        return false;
+    int d[3];
+    for (int i = 0; i < 3; i++) {
+        d[i] = json_object_get_int(json_object_array_get_idx(j, (size_t)i));
+        if (d[i] <= 0 || d[i] > 1 << 20)
+            return false;
+    }
+    *in = (gp_shape){ 1, d[0], d[1], d[2] };
+    return true;
+}

@@ -1,0 +1,222 @@
+/* upconv2d.c — nearest x2 up-sampling followed by a 3x3, stride-1,
+ * pad-1 convolution, computed without materialising the up-sampled map.
+ *
+ * Every output pixel (2y+py, 2x+px) sees only a 2x2 window of the input:
+ * the three kernel rows collapse onto two input rows (py = 0: rows y-1
+ * with w0 and y with w1+w2; py = 1: row y with w0+w1 and y+1 with w2),
+ * and the same for columns.  So the layer is four 2x2 convolutions, one
+ * per output phase: 16 multiply-adds per output and input channel
+ * instead of 36, the same numbers up to rounding.  PGGAN's first conv of
+ * every resolution is this pattern; gp_net_fuse_upconv (net_fuse.c)
+ * finds it.
+ *
+ * weight [cout, cin, 3, 3] as the conv2d it replaces, bias [cout].
+ * [n, cin, h, w] -> [n, cout, 2h, 2w]
+ */
+#include "nn/layer_kinds.h"
+
+#include <cblas.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct upconv {
+    gp_layer base;
+    int cin, cout;
+    bool has_bias;
+} upconv;
+
+/* collapse[p][t][k]: kernel row k contributes to 2x2 tap t in phase p. */
+static const float collapse[2][2][3] = {
+    { { 1, 0, 0 }, { 0, 1, 1 } },
+    { { 1, 1, 0 }, { 0, 0, 1 } },
+};
+
+static bool up_out_shape(const gp_layer *l, gp_shape in, gp_shape *out)
+{
+    const upconv *u = (const upconv *)l;
+    if (in.c != u->cin)
+        return false;
+    *out = (gp_shape){ in.n, u->cout, 2 * in.h, 2 * in.w };
+    return true;
+}
+
+static size_t up_scratch(const gp_layer *l, gp_shape in)
+{
+    const upconv *u = (const upconv *)l;
+    size_t cols = (size_t)in.n * in.h * in.w;
+    return 4 * (size_t)u->cout * u->cin * 4 + (size_t)u->cin * 4 * cols + (size_t)u->cout * cols;
+}
+
+/* The 2x2 kernels of all four phases: [phase][cout][cin][2][2]. */
+static void phase_kernels(const upconv *u, const float *w, float *k)
+{
+    const size_t per = (size_t)u->cout * u->cin;
+    for (int ph = 0; ph < 4; ph++)
+        for (size_t oc = 0; oc < per; oc++) {
+            const float *w9 = w + oc * 9;
+            float *k4 = k + ((size_t)ph * per + oc) * 4;
+            for (int t = 0; t < 4; t++) {
+                float s = 0.0f;
+                for (int ky = 0; ky < 3; ky++)
+                    for (int kx = 0; kx < 3; kx++)
+                        s += collapse[ph >> 1][t >> 1][ky] * collapse[ph & 1][t & 1][kx] * w9[ky * 3 + kx];
+                k4[t] = s;
+            }
+        }
+}
+
+/* Adjoint of phase_kernels for one phase: dw += collapseᵀ dk. */
+static void phase_kernel_grad(const upconv *u, int ph, const float *dk, float *dw)
+{
+    const size_t per = (size_t)u->cout * u->cin;
+    for (size_t oc = 0; oc < per; oc++)
+        for (int t = 0; t < 4; t++) {
+            float g = dk[oc * 4 + t];
+            for (int ky = 0; ky < 3; ky++)
+                for (int kx = 0; kx < 3; kx++)
+                    dw[oc * 9 + ky * 3 + kx] += collapse[ph >> 1][t >> 1][ky] * collapse[ph & 1][t & 1][kx] * g;
+        }
+}
+
+/* GEMM columns of one phase: output row 2y+py reads input rows
+ * y-1+py+ty (ty = 0, 1), zero outside: a 2x2 conv whose top and left
+ * paddings differ per phase, which im2col's single padding cannot say. */
+static void phase_cols(gp_shape in, int ph, const float *x, float *col)
+{
+    const int py = ph >> 1, px = ph & 1, hw = in.h * in.w, cols = in.n * hw;
+    for (int ci = 0; ci < in.c; ci++)
+        for (int t = 0; t < 4; t++) {
+            const int dy = py + (t >> 1) - 1, dx = px + (t & 1) - 1;
+            float *row = col + (size_t)(ci * 4 + t) * cols;
+            for (int s = 0; s < in.n; s++) {
+                const float *plane = x + ((size_t)s * in.c + ci) * hw;
+                for (int y = 0; y < in.h; y++) {
+                    float *d = row + (size_t)s * hw + (size_t)y * in.w;
+                    int sy = y + dy;
+                    if (sy < 0 || sy >= in.h) {
+                        memset(d, 0, (size_t)in.w * sizeof(float));
+                        continue;
+                    }
+                    const float *src = plane + (size_t)sy * in.w;
+                    int x0 = dx < 0 ? 1 : 0, x1 = dx > 0 ? in.w - 1 : in.w;
+                    if (dx < 0)
+                        d[0] = 0.0f;
+                    if (dx > 0)
+                        d[in.w - 1] = 0.0f;
+                    memcpy(d + x0, src + x0 + dx, (size_t)(x1 - x0) * sizeof(float));
+                }
+            }
+        }
+}
+
+/* Adjoint of phase_cols: adds the columns back into dx. */
+static void phase_cols_adjoint(gp_shape in, int ph, const float *col, float *dx)
+{
+    const int py = ph >> 1, px = ph & 1, hw = in.h * in.w, cols = in.n * hw;
+    for (int ci = 0; ci < in.c; ci++)
+        for (int t = 0; t < 4; t++) {
+            const int dy = py + (t >> 1) - 1, ddx = px + (t & 1) - 1;
+            const float *row = col + (size_t)(ci * 4 + t) * cols;
+            for (int s = 0; s < in.n; s++) {
+                float *plane = dx + ((size_t)s * in.c + ci) * hw;
+                for (int y = 0; y < in.h; y++) {
+                    int sy = y + dy;
+                    if (sy < 0 || sy >= in.h)
+                        continue;
+                    const float *g = row + (size_t)s * hw + (size_t)y * in.w;
+                    float *d = plane + (size_t)sy * in.w;
+                    int x0 = ddx < 0 ? 1 : 0, x1 = ddx > 0 ? in.w - 1 : in.w;
+                    for (int xx = x0; xx < x1; xx++)
+                        d[xx + ddx] += g[xx];
+                }
+            }
+        }
+}
+
+/* out [cout][n*h*w] of one phase <-> every other pixel of y [n,cout,2h,2w]. */
+static void phase_move(gp_shape in, int cout, int ph, float *phase, float *y, bool to_y)
+{
+    const int py = ph >> 1, px = ph & 1, hw = in.h * in.w, ow = 2 * in.w;
+    for (int c = 0; c < cout; c++)
+        for (int s = 0; s < in.n; s++) {
+            float *p = phase + ((size_t)c * in.n + s) * hw;
+            float *plane = y + ((size_t)s * cout + c) * 4 * hw;
+            for (int yy = 0; yy < in.h; yy++) {
+                float *row = plane + (size_t)(2 * yy + py) * ow + px;
+                float *pr = p + (size_t)yy * in.w;
+                if (to_y)
+                    for (int xx = 0; xx < in.w; xx++)
+                        row[2 * xx] = pr[xx];
+                else
+                    for (int xx = 0; xx < in.w; xx++)
+                        pr[xx] = row[2 * xx];
+            }
+        }
+}
+
+static void up_forward(const gp_layer *l, gp_shape in, const float *x, float *y, float *scratch)
+{
+    const upconv *u = (const upconv *)l;
+    const int cols = in.n * in.h * in.w, kdim = u->cin * 4;
+    float *k = scratch, *col = k + 4 * (size_t)u->cout * kdim, *out = col + (size_t)kdim * cols;
+    phase_kernels(u, l->params[0].value, k);
+    for (int ph = 0; ph < 4; ph++) {
+        phase_cols(in, ph, x, col);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, u->cout, cols, kdim, 1.0f,
+                    k + (size_t)ph * u->cout * kdim, kdim, col, cols, 0.0f, out, cols);
+        phase_move(in, u->cout, ph, out, y, true);
+    }
+    if (u->has_bias)
+        gp_add_channel_bias(in.n, u->cout, 4 * in.h * in.w, l->params[1].value, y);
+}
+
+static void up_backward(const gp_layer *l, gp_shape in, const float *x, const float *y,
+                        const float *dy, float *dx, float *scratch)
+{
+    (void)y;
+    const upconv *u = (const upconv *)l;
+    const int cols = in.n * in.h * in.w, kdim = u->cin * 4;
+    float *k = scratch, *col = k + 4 * (size_t)u->cout * kdim, *dyp = col + (size_t)kdim * cols;
+    const gp_param *w = &l->params[0];
+    phase_kernels(u, w->value, k);
+    if (dx)
+        memset(dx, 0, gp_shape_count(in) * sizeof(float));
+    for (int ph = 0; ph < 4; ph++) {
+        float *kp = k + (size_t)ph * u->cout * kdim;
+        phase_move(in, u->cout, ph, dyp, (float *)dy, false);
+        if (dx) {
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, kdim, cols, u->cout, 1.0f,
+                        kp, kdim, dyp, cols, 0.0f, col, cols);
+            phase_cols_adjoint(in, ph, col, dx);
+        }
+        if (w->grad) {
+            /* This phase's kernel is spent: its slot takes the 2x2 gradient. */
+            phase_cols(in, ph, x, col);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, u->cout, kdim, cols, 1.0f,
+                        dyp, cols, col, cols, 0.0f, kp, kdim);
+            phase_kernel_grad(u, ph, kp, w->grad);
+        }
+    }
+    if (u->has_bias && l->params[1].grad)
+        gp_sum_channel_grad(in.n, u->cout, 4 * in.h * in.w, dy, l->params[1].grad);
+}
+
+static const gp_layer_ops upconv_ops = {
+    "upconv2d", up_out_shape, up_scratch, up_forward, up_backward, gp_layer_destroy_plain,
+};
+
+gp_layer *gp_upconv2d_new(int cin, int cout, bool bias)
+{
+    if (cin <= 0 || cout <= 0)
+        return NULL;
+    upconv *u = calloc(1, sizeof *u);
+    if (!u)
+        return NULL;
+    *u = (upconv){ .base.ops = &upconv_ops, .cin = cin, .cout = cout, .has_bias = bias };
+    int wd[4] = { cout, cin, 3, 3 };
+    if (!gp_layer_init_weight_bias(&u->base, 4, wd, cout, bias)) {
+        gp_layer_destroy_plain(&u->base);
+        return NULL;
+    }
+    return &u->base;
+}
