@@ -13,8 +13,8 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(model arch png)
 if [ ! -f "$dir/build.ninja" ]; then
   CC=clang meson setup "$dir" -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
-    -Dbuildtype=debugoptimized -Dbridge=disabled -Dgimp_api=none > "$dir.setup.log" 2>&1 ||
-    { cat "$dir.setup.log"; echo "0 passed, 1 failed"; exit 1; }
+    -Dbuildtype=debugoptimized -Dbridge=disabled -Dgimp_api=none > "${TMPDIR:-/tmp}/ganprior-fuzz-setup.log" 2>&1 ||
+    { cat "${TMPDIR:-/tmp}/ganprior-fuzz-setup.log"; echo "0 passed, 1 failed"; exit 1; }
 fi
 ninja -C "$dir" $(printf 'tests/fuzz/fuzz_%s ' "${targets[@]}") tests/fuzz/corpus.stamp ||
   { echo "0 passed, 1 failed"; exit 1; }
