@@ -133,6 +133,11 @@ gp_status gpb_run(gp_model *m, const gp_invert_params *p, const gpb_input *in,
     gp_image alpha = { 0 };
     GeglRectangle area;
     gp_status s = choose_region(&j, in, &area, err);
+    if (s == GP_OK && (long long)area.width * area.height > GP_PICTURE_MAX_PIXELS)
+        s = gp_fail(err, GP_ERR_ARGUMENT,
+                    "The part of the layer this filter works on is %dx%d pixels, more than the %lld "
+                    "megapixels it handles.  Select a smaller part, or scale the image down first.",
+                    area.width, area.height, GP_PICTURE_MAX_PIXELS / 1000000);
     if (s == GP_OK)
         s = gpb_read(in->layer, &area, &j.px, err);
     if (s == GP_OK)

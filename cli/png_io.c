@@ -27,6 +27,7 @@ typedef struct png_job {
     unsigned char *pixels;
     png_bytep *rows;
     int width, height, channels, depth;
+    bool too_big; /* refused from the header, before decoding */
 } png_job;
 
 static void on_error(png_structp png, png_const_charp msg)
@@ -69,14 +70,29 @@ static bool decode(png_job *job, FILE *f)
     png_set_strip_alpha(job->png);
     png_set_interlace_handling(job->png);
     png_read_update_info(job->png, job->info);
-    job->width = (int)png_get_image_width(job->png, job->info);
-    job->height = (int)png_get_image_height(job->png, job->info);
     job->channels = png_get_channels(job->png, job->info);
     job->depth = png_get_bit_depth(job->png, job->info);
     if (!alloc_rows(job, png_get_rowbytes(job->png, job->info)))
         png_error(job->png, "out of memory");
     png_read_image(job->png, job->rows);
     return true;
+}
+
+/* Whether the IHDR chunk that must follow the signature declares more
+ * than GP_PICTURE_MAX_PIXELS (sets the size in job); leaves f where it was. */
+static bool declares_too_many(png_job *job, FILE *f)
+{
+    unsigned char h[16];
+    long at = ftell(f);
+    size_t n = fread(h, 1, sizeof h, f);
+    fseek(f, at, SEEK_SET);
+    if (n != sizeof h || memcmp(h + 4, "IHDR", 4) != 0)
+        return false;   /* not a valid PNG: libpng will say so */
+    uint32_t w = (uint32_t)h[8] << 24 | (uint32_t)h[9] << 16 | (uint32_t)h[10] << 8 | h[11];
+    uint32_t ht = (uint32_t)h[12] << 24 | (uint32_t)h[13] << 16 | (uint32_t)h[14] << 8 | h[15];
+    job->width = (int)(w > INT32_MAX ? INT32_MAX : w);
+    job->height = (int)(ht > INT32_MAX ? INT32_MAX : ht);
+    return (uint64_t)w * ht > (uint64_t)GP_PICTURE_MAX_PIXELS;
 }
 
 static void rows_to_float(const png_job *job, gp_image *img)
@@ -98,9 +114,14 @@ static gp_status read_native(FILE *f, const char *path, gp_image *img, gp_error 
     job.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &job, on_error, on_warning);
     job.info = job.png ? png_create_info_struct(job.png) : NULL;
     gp_status s = GP_OK;
+    job.too_big = declares_too_many(&job, f);
+    bool decoded = job.info && !job.too_big && decode(&job, f);
     if (!job.info)
         s = gp_fail(err, GP_ERR_MEMORY, "%s: out of memory", path);
-    else if (!decode(&job, f))
+    else if (job.too_big)
+        s = gp_fail(err, GP_ERR_ARGUMENT, "%s: %dx%d pixels, more than the %lld megapixels ganprior reads",
+                    path, job.width, job.height, GP_PICTURE_MAX_PIXELS / 1000000);
+    else if (!decoded)
         s = gp_fail(err, GP_ERR_FORMAT, "%s: corrupt or truncated PNG (%s)", path, job.message);
     else if (job.channels != 1 && job.channels != 3)
         s = gp_fail(err, GP_ERR_FORMAT, "%s: unexpected %d channels after decoding", path,

@@ -263,6 +263,28 @@ static void test_bad_files(void)
     CHECK(!img.data, "a failed read left an image");
 }
 
+/* A 20000 x 15000 picture (a header and no pixels, as a small file can
+ * declare): refused from its header, before 3.6 GB of floats are made. */
+static void test_too_big(void)
+{
+    const char *p = tmp_path("huge.png");
+    FILE *f = fopen(p, "wb");
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png_create_info_struct(png);
+    png_init_io(png, f);
+    png_set_IHDR(png, info, 20000, 15000, 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, info);
+    png_destroy_write_struct(&png, &info);
+    fclose(f);
+    gp_image img;
+    gp_error err;
+    CHECK(cli_png_read(p, 3, &img, &err) == GP_ERR_ARGUMENT && strstr(err.message, "20000x15000") &&
+              strstr(err.message, "megapixels"),
+          "20000x15000 picture: %s", err.message);
+    CHECK(!img.data, "a refused read left an image");
+}
+
 static void fill(gp_image *img, float (*f)(int x, int y, int c))
 {
     for (int y = 0; y < img->height; y++)
@@ -374,6 +396,7 @@ int main(void)
     test_16bit_and_alpha();
     test_interlaced();
     test_bad_files();
+    test_too_big();
     test_resize_constant_and_checker();
     test_resize_blocks_and_enlarge();
     remove_dir();
