@@ -248,20 +248,25 @@ gp_status cli_png_write(const char *path, const gp_image *img, gp_error *err)
     if (fd < 0)
         return write_failed(path, err);
     set_default_mode(fd);
+    cli_temp_file(tmp);
     FILE *f = fdopen(fd, "wb");
     if (!f) {
         gp_status s = write_failed(path, err);
         close(fd);
         unlink(tmp);
+        cli_temp_file(NULL);
         return s;
     }
     gp_status s = write_stream(f, path, img, err);
     if (fclose(f) != 0 && s == GP_OK)
         s = write_failed(path, err);
+    if (s == GP_OK && cli_interrupted())   /* Ctrl-C while writing: keep what was there */
+        s = gp_fail(err, GP_ERR_CANCELLED, "cancelled; %s not written", path);
     if (s == GP_OK && rename(tmp, path) != 0)
         s = write_failed(path, err);
     if (s != GP_OK)
         unlink(tmp);
+    cli_temp_file(NULL);
     return s;
 }
 

@@ -9,6 +9,7 @@
  * and interpolate linearly when enlarging.
  */
 #include "check.h"
+#include "cli.h"
 #include "png_io.h"
 #include "bridge.h"
 
@@ -17,7 +18,9 @@
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char dir[256];
@@ -285,6 +288,54 @@ static void test_too_big(void)
     CHECK(!img.data, "a refused read left an image");
 }
 
+/* Ctrl-C: a second one ends the process at once (130) and takes the
+ * temporary file of the write in progress with it. */
+static void test_second_interrupt(void)
+{
+    const char *p = tmp_path("half-written.png.tmp-XXXXXX");
+    pid_t pid = fork();
+    if (pid == 0) {
+        FILE *f = fopen(p, "w");
+        fputs("half a PNG", f);
+        fclose(f);
+        cli_catch_sigint();
+        cli_temp_file(p);
+        raise(SIGINT);
+        raise(SIGINT);
+        _exit(0);   /* not reached */
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 130, "second Ctrl-C: exit status %d", status);
+    CHECK(access(p, F_OK) != 0, "the temporary file was left behind");
+}
+
+/* Ctrl-C during a write (here: before it ends) discards it: the existing
+ * file keeps its content and no temporary file is left.  Last, as the
+ * flag stays set for this process. */
+static void test_interrupted_write(void)
+{
+    gp_image img, back;
+    gp_error err;
+    CHECK(gp_image_alloc(&img, 4, 2, 3) == GP_OK, "alloc");
+    for (int i = 0; i < 24; i++)
+        img.data[i] = 0.25f;
+    const char *p = tmp_path("kept.png");
+    CHECK(cli_png_write(p, &img, &err) == GP_OK, "first write: %s", err.message);
+    int files = count_files();
+    for (int i = 0; i < 24; i++)
+        img.data[i] = 0.75f;
+    cli_catch_sigint();
+    raise(SIGINT);
+    CHECK(cli_png_write(p, &img, &err) == GP_ERR_CANCELLED && strstr(err.message, "not written"),
+          "interrupted write: %s", err.message);
+    CHECK(count_files() == files, "a temporary file was left behind");
+    CHECK(cli_png_read(p, 3, &back, &err) == GP_OK && fabsf(back.data[0] - 0.25f) < 0.01f,
+          "the existing file changed");
+    gp_image_release(&back);
+    gp_image_release(&img);
+}
+
 static void fill(gp_image *img, float (*f)(int x, int y, int c))
 {
     for (int y = 0; y < img->height; y++)
@@ -397,8 +448,10 @@ int main(void)
     test_interlaced();
     test_bad_files();
     test_too_big();
+    test_second_interrupt();
     test_resize_constant_and_checker();
     test_resize_blocks_and_enlarge();
+    test_interrupted_write();
     remove_dir();
     return CHECK_DONE();
 }
