@@ -8,13 +8,17 @@
 
 #include <stdlib.h>
 
-/* Once per process: GEGL. */
+/* Once per process: GEGL, with its swap off ("RAM" is GEGL's word for
+ * that): the pictures the CLI takes fit in memory, and a process ended by
+ * a second Ctrl-C could not remove a swap file.  Without a swap GEGL makes
+ * no file, not even its folder. */
 static void start_gegl(void)
 {
     static bool started;
     if (started)
         return;
     started = true;
+    g_setenv("GEGL_SWAP", "RAM", TRUE);
     gegl_init(NULL, NULL);
     atexit(gegl_exit);
 }
