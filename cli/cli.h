@@ -37,6 +37,10 @@ arg_opt cli_model_option(const char **model);
 void cli_catch_sigint(void);
 bool cli_interrupted(void);
 void cli_temp_file(const char *path);
+/* Creates the file named by the template tmp (XXXXXX, then suffix_len
+ * characters kept) with the usual mode for a new file, registers it with
+ * cli_temp_file and returns its descriptor (-1 and errno on failure). */
+int cli_temp_create(char *tmp, int suffix_len);
 /* cancel.c: a gp_progress_fn drawing the progress bar `bar` (a progress *)
  * that returns false once interrupted. */
 bool cli_progress(void *bar, int iteration, int total, float loss);

@@ -1,27 +1,13 @@
 /* full.c — `--full`: the picture as a GEGL buffer, the mask as its
  * selection, and the bridge does the rest. */
 #include "full.h"
+#include "gegl_start.h"
 
 #include "bridge.h"
 
 #include <gegl.h>
 
 #include <stdlib.h>
-
-/* Once per process: GEGL, with its swap off ("RAM" is GEGL's word for
- * that): the pictures the CLI takes fit in memory, and a process ended by
- * a second Ctrl-C could not remove a swap file.  Without a swap GEGL makes
- * no file, not even its folder. */
-static void start_gegl(void)
-{
-    static bool started;
-    if (started)
-        return;
-    started = true;
-    g_setenv("GEGL_SWAP", "RAM", TRUE);
-    gegl_init(NULL, NULL);
-    atexit(gegl_exit);
-}
 
 static GeglBuffer *wrap(const gp_image *img, const char *format)
 {
@@ -34,7 +20,7 @@ gp_status cli_full_run(gp_model *m, const gp_invert_params *p, const gp_image *p
                        const gp_image *mask, gp_image *out, gp_invert_report *report,
                        gp_error *err)
 {
-    start_gegl();
+    cli_gegl_start();
     gpb_input in = { .layer = wrap(picture, "R'G'B' float"),
                      .selection = mask ? wrap(mask, "Y float") : NULL };
     gpb_output merged;

@@ -7,7 +7,9 @@
 
 #include <limits.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t interrupts;
@@ -42,4 +44,17 @@ void cli_temp_file(const char *path)
         memcpy(temp_path, path, strlen(path) + 1);
         have_temp = 1;
     }
+}
+
+int cli_temp_create(char *tmp, int suffix_len)
+{
+    int fd = mkstemps(tmp, suffix_len);
+    if (fd < 0)
+        return -1;
+    /* mkstemps makes it 0600; a picture gets the mode any new file would. */
+    mode_t mask = umask(0);
+    umask(mask);
+    (void)fchmod(fd, 0666 & ~mask);
+    cli_temp_file(tmp);
+    return fd;
 }

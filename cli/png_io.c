@@ -227,13 +227,6 @@ static gp_status write_stream(FILE *f, const char *path, const gp_image *img, gp
 }
 
 /* mkstemp makes 0600 files; give the result the mode any new file gets. */
-static void set_default_mode(int fd)
-{
-    mode_t mask = umask(0);
-    umask(mask);
-    (void)fchmod(fd, 0666 & ~mask);
-}
-
 static gp_status write_failed(const char *path, gp_error *err)
 {
     return gp_fail(err, GP_ERR_IO, "cannot write %s: %s", path, strerror(errno));
@@ -244,11 +237,9 @@ gp_status cli_png_write(const char *path, const gp_image *img, gp_error *err)
     char tmp[PATH_MAX];
     if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof tmp)
         return gp_fail(err, GP_ERR_IO, "cannot write %s: path too long", path);
-    int fd = mkstemp(tmp);
+    int fd = cli_temp_create(tmp, 0);
     if (fd < 0)
         return write_failed(path, err);
-    set_default_mode(fd);
-    cli_temp_file(tmp);
     FILE *f = fdopen(fd, "wb");
     if (!f) {
         gp_status s = write_failed(path, err);
