@@ -5,13 +5,19 @@
 
 /* Smaller regions hold too little of a picture to fit a model to. */
 enum { MIN_SIDE = 4 };
+/* Inpainting sees the selection's box with this many times its longer
+ * side around it on every side (as far as the layer goes): on a face crop
+ * with a hole of a quarter of its size, the whole crop as before; on a big
+ * photo, the neighbourhood of the hole rather than a whole layer in which
+ * the hole shrinks to a few pixels at model size. */
+#define INPAINT_CONTEXT 1.5
 
 typedef struct job {
     gp_model *m;
     const gp_invert_params *p;
     const gp_model_info *info;
     GeglRectangle bounds; /* the selection's box; width 0 when none */
-    gp_image cover;       /* the selection over the whole layer */
+    gp_image cover;       /* the selection over the region */
     gpb_pixels px;        /* the region */
     gpb_target target;    /* in the model's terms */
     gp_image generated, result;
@@ -26,6 +32,31 @@ static void job_release(job *j)
     gp_image_release(&j->result);
 }
 
+/* The selection's box with INPAINT_CONTEXT of context, within the layer. */
+static GeglRectangle around(const GeglRectangle *box, const GeglRectangle *layer)
+{
+    const int side = box->width > box->height ? box->width : box->height;
+    const int m = (int)(INPAINT_CONTEXT * side + 0.5);
+    GeglRectangle r = { box->x - m, box->y - m, box->width + 2 * m, box->height + 2 * m };
+    gegl_rectangle_intersect(&r, &r, layer);
+    return r;
+}
+
+/* j->cover, read over the layer, cut to area. */
+static gp_status crop_cover(job *j, const GeglRectangle *layer, const GeglRectangle *area, gp_error *err)
+{
+    gp_image part;
+    if (gp_image_alloc(&part, area->width, area->height, 1) != GP_OK)
+        return gp_fail(err, GP_ERR_MEMORY, "out of memory reading the selection");
+    for (int y = 0; y < area->height; y++)
+        memcpy(part.data + (size_t)y * area->width,
+               j->cover.data + (size_t)(area->y - layer->y + y) * layer->width + (area->x - layer->x),
+               (size_t)area->width * sizeof *part.data);
+    gp_image_release(&j->cover);
+    j->cover = part;
+    return GP_OK;
+}
+
 static gp_status choose_region(job *j, const gpb_input *in, GeglRectangle *area, gp_error *err)
 {
     const GeglRectangle *layer = gegl_buffer_get_extent(in->layer);
@@ -37,7 +68,9 @@ static gp_status choose_region(job *j, const gpb_input *in, GeglRectangle *area,
         return gp_fail(err, GP_ERR_ARGUMENT,
                        "Inpainting fills the selection, and nothing of this layer is selected: "
                        "select the damaged parts first.");
-    *area = inpaint || j->bounds.width == 0 ? *layer : j->bounds;
+    *area = j->bounds.width == 0 ? *layer : inpaint ? around(&j->bounds, layer) : j->bounds;
+    if (inpaint && (s = crop_cover(j, layer, area, err)) != GP_OK)
+        return s;
     if (area->width < MIN_SIDE || area->height < MIN_SIDE)
         return gp_fail(err, GP_ERR_ARGUMENT,
                        "The region is only %dx%d pixels; it needs at least %dx%d.",
@@ -133,6 +166,11 @@ gp_status gpb_run(gp_model *m, const gp_invert_params *p, const gpb_input *in,
     gp_image alpha = { 0 };
     GeglRectangle area;
     gp_status s = choose_region(&j, in, &area, err);
+    if (s == GP_OK && (long long)area.width * area.height > GP_PICTURE_MAX_PIXELS)
+        s = gp_fail(err, GP_ERR_ARGUMENT,
+                    "The part of the layer this filter works on is %dx%d pixels, more than the %lld "
+                    "megapixels it handles.  Select a smaller part, or scale the image down first.",
+                    area.width, area.height, GP_PICTURE_MAX_PIXELS / 1000000);
     if (s == GP_OK)
         s = gpb_read(in->layer, &area, &j.px, err);
     if (s == GP_OK)

@@ -30,12 +30,19 @@ gp_status cli_open_model(const char *name, char *path, size_t size, gp_model **o
 /* The --model option every subcommand has; *model holds its default. */
 arg_opt cli_model_option(const char **model);
 
-/* cancel.c: Ctrl-C as cancel.  After cli_catch_sigint() the first
- * Ctrl-C sets the flag cli_interrupted() reads; cli_progress is a
- * gp_progress_fn drawing the progress bar `bar` (a progress *) that
- * returns false once interrupted. */
+/* interrupt.c: Ctrl-C as cancel.  After cli_catch_sigint() the first
+ * Ctrl-C sets the flag cli_interrupted() reads; a second ends the process
+ * (EXIT_CANCELLED), removing first the file named by cli_temp_file (NULL:
+ * none), the temporary file of a write in progress. */
 void cli_catch_sigint(void);
 bool cli_interrupted(void);
+void cli_temp_file(const char *path);
+/* Creates the file named by the template tmp (XXXXXX, then suffix_len
+ * characters kept) with the usual mode for a new file, registers it with
+ * cli_temp_file and returns its descriptor (-1 and errno on failure). */
+int cli_temp_create(char *tmp, int suffix_len);
+/* cancel.c: a gp_progress_fn drawing the progress bar `bar` (a progress *)
+ * that returns false once interrupted. */
 bool cli_progress(void *bar, int iteration, int total, float loss);
 
 /* Subcommands: argv[0] is the subcommand's name; each returns the

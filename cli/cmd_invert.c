@@ -13,6 +13,7 @@
 #include "bridge.h"
 #include "cli.h"
 #include "full.h"
+#include "picture.h"
 #include "png_io.h"
 #include "progress.h"
 
@@ -208,10 +209,10 @@ static bool same_aspect(int w1, int h1, int w2, int h2)
 
 static gp_status read_inputs(invert_job *j, gp_error *err)
 {
-    gp_status s = cli_png_read(j->input, 3, &j->picture, err);
+    gp_status s = cli_picture_read(j->input, 3, &j->picture, err);
     if (s != GP_OK || !j->mask_path)
         return s;
-    s = cli_png_read(j->mask_path, 1, &j->mask, err);
+    s = cli_picture_read(j->mask_path, 1, &j->mask, err);
     if (s == GP_OK && !same_aspect(j->mask.width, j->mask.height, j->picture.width,
                                    j->picture.height))
         s = gp_fail(err, GP_ERR_ARGUMENT, "mask %s is %dx%d, a different shape from %s (%dx%d)",
@@ -354,7 +355,7 @@ static int run(invert_job *j)
     cli_catch_sigint();
     gp_status s = read_inputs(j, &err);
     if (s == GP_OK)
-        s = cli_png_check_writable(j->output, &err);
+        s = cli_picture_check_writable(j->output, &err);
     if (s == GP_OK)
         s = cli_open_model(j->model, path, sizeof path, &j->m, &err);
     if (s != GP_OK)
@@ -370,7 +371,7 @@ static int run(invert_job *j)
     if (s == GP_OK)
         s = run_engine(j, &err);
     if (s == GP_OK)
-        s = cli_png_write(j->output, &j->out, &err);
+        s = cli_picture_write(j->output, &j->out, &err);
     if (s != GP_OK)
         return cli_report(&err);
     if (j->p.search.perceptual_weight > 0.0f && !j->report.perceptual)

@@ -1,6 +1,6 @@
 /* cmd_sample.c — `ganprior sample`: random images from a model. */
 #include "cli.h"
-#include "png_io.h"
+#include "picture.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -63,13 +63,13 @@ int cmd_sample(int argc, char **argv)
     gp_model *m = NULL;
     gp_image img = { 0 };
     char path[PATH_MAX];
-    gp_status s = cli_png_check_writable(output, &err);
+    gp_status s = cli_picture_check_writable(output, &err);
     if (s == GP_OK)
         s = cli_open_model(model, path, sizeof path, &m, &err);
     if (s == GP_OK)
         s = render_grid(m, seed, grid, &img, &err);
     if (s == GP_OK)
-        s = cli_png_write(output, &img, &err);
+        s = cli_picture_write(output, &img, &err);
     gp_image_release(&img);
     gp_model_free(m);
     return s == GP_OK ? 0 : cli_report(&err);

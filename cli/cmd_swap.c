@@ -4,7 +4,7 @@
  * one JSON line: the subspace, how many channels it holds, the seconds. */
 #include "bridge.h"
 #include "cli.h"
-#include "png_io.h"
+#include "picture.h"
 #include "progress.h"
 
 #include <limits.h>
@@ -37,9 +37,9 @@ static gp_status read_inputs(swap_job *j, gp_error *err)
 {
     gp_status s = GP_OK;
     for (int i = 0; i < 2 && s == GP_OK; i++)
-        s = cli_png_read(j->input[i], 3, &j->picture[i], err);
+        s = cli_picture_read(j->input[i], 3, &j->picture[i], err);
     for (int i = 0; i < 2 && s == GP_OK; i++)
-        s = cli_png_check_writable(j->output[i], err);
+        s = cli_picture_check_writable(j->output[i], err);
     if (s == GP_OK && !strcmp(j->output[0], j->output[1]))
         s = gp_fail(err, GP_ERR_ARGUMENT, "--output-a and --output-b are the same file %s", j->output[0]);
     return s;
@@ -100,7 +100,7 @@ static int run(swap_job *j, const arg_command *cmd)
                                 si->subspaces - 1);
     s = run_engine(j, &err);
     for (int i = 0; i < 2 && s == GP_OK; i++)
-        s = cli_png_write(j->output[i], &j->out[i], &err);
+        s = cli_picture_write(j->output[i], &j->out[i], &err);
     if (s != GP_OK)
         return cli_report(&err);
     int n = 0;

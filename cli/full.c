@@ -1,23 +1,14 @@
 /* full.c — `--full`: the picture as a GEGL buffer, the mask as its
  * selection, and the bridge does the rest. */
 #include "full.h"
+#include "gegl_start.h"
 
 #include "bridge.h"
 
 #include <gegl.h>
 
 #include <stdlib.h>
-
-/* Once per process: GEGL. */
-static void start_gegl(void)
-{
-    static bool started;
-    if (started)
-        return;
-    started = true;
-    gegl_init(NULL, NULL);
-    atexit(gegl_exit);
-}
+#include <string.h>
 
 static GeglBuffer *wrap(const gp_image *img, const char *format)
 {
@@ -30,19 +21,26 @@ gp_status cli_full_run(gp_model *m, const gp_invert_params *p, const gp_image *p
                        const gp_image *mask, gp_image *out, gp_invert_report *report,
                        gp_error *err)
 {
-    start_gegl();
+    cli_gegl_start();
     gpb_input in = { .layer = wrap(picture, "R'G'B' float"),
                      .selection = mask ? wrap(mask, "Y float") : NULL };
     gpb_output merged;
     gp_status s = gpb_run(m, p, &in, &merged, err);
     if (s == GP_OK) {
+        /* The result covers the region the bridge worked on (inpainting:
+         * around the hole); the rest of the picture is the picture's. */
         const GeglRectangle *e = gegl_buffer_get_extent(merged.buffer);
-        if (gp_image_alloc(out, e->width, e->height, 3) == GP_OK)
-            gegl_buffer_get(merged.buffer, e, 1.0, babl_format("R'G'B' float"), out->data,
-                            GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
-        else
-            s = gp_fail(err, GP_ERR_MEMORY, "out of memory for a %dx%d result", e->width,
-                        e->height);
+        const bool whole = p->task == GP_TASK_SUPERRES;
+        const int w = whole ? e->width : picture->width, h = whole ? e->height : picture->height;
+        if (gp_image_alloc(out, w, h, 3) != GP_OK)
+            s = gp_fail(err, GP_ERR_MEMORY, "out of memory for a %dx%d result", w, h);
+        else {
+            if (!whole)
+                memcpy(out->data, picture->data, (size_t)w * h * 3 * sizeof *out->data);
+            gegl_buffer_get(merged.buffer, e, 1.0, babl_format("R'G'B' float"),
+                            out->data + ((size_t)(whole ? 0 : e->y) * w + (whole ? 0 : e->x)) * 3,
+                            (int)(w * 3 * sizeof *out->data), GEGL_ABYSS_NONE);
+        }
         *report = merged.report;
         g_object_unref(merged.buffer);
     }

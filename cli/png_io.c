@@ -27,6 +27,7 @@ typedef struct png_job {
     unsigned char *pixels;
     png_bytep *rows;
     int width, height, channels, depth;
+    bool too_big; /* refused from the header, before decoding */
 } png_job;
 
 static void on_error(png_structp png, png_const_charp msg)
@@ -69,14 +70,29 @@ static bool decode(png_job *job, FILE *f)
     png_set_strip_alpha(job->png);
     png_set_interlace_handling(job->png);
     png_read_update_info(job->png, job->info);
-    job->width = (int)png_get_image_width(job->png, job->info);
-    job->height = (int)png_get_image_height(job->png, job->info);
     job->channels = png_get_channels(job->png, job->info);
     job->depth = png_get_bit_depth(job->png, job->info);
     if (!alloc_rows(job, png_get_rowbytes(job->png, job->info)))
         png_error(job->png, "out of memory");
     png_read_image(job->png, job->rows);
     return true;
+}
+
+/* Whether the IHDR chunk that must follow the signature declares more
+ * than GP_PICTURE_MAX_PIXELS (sets the size in job); leaves f where it was. */
+static bool declares_too_many(png_job *job, FILE *f)
+{
+    unsigned char h[16];
+    long at = ftell(f);
+    size_t n = fread(h, 1, sizeof h, f);
+    fseek(f, at, SEEK_SET);
+    if (n != sizeof h || memcmp(h + 4, "IHDR", 4) != 0)
+        return false;   /* not a valid PNG: libpng will say so */
+    uint32_t w = (uint32_t)h[8] << 24 | (uint32_t)h[9] << 16 | (uint32_t)h[10] << 8 | h[11];
+    uint32_t ht = (uint32_t)h[12] << 24 | (uint32_t)h[13] << 16 | (uint32_t)h[14] << 8 | h[15];
+    job->width = (int)(w > INT32_MAX ? INT32_MAX : w);
+    job->height = (int)(ht > INT32_MAX ? INT32_MAX : ht);
+    return (uint64_t)w * ht > (uint64_t)GP_PICTURE_MAX_PIXELS;
 }
 
 static void rows_to_float(const png_job *job, gp_image *img)
@@ -98,9 +114,14 @@ static gp_status read_native(FILE *f, const char *path, gp_image *img, gp_error 
     job.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &job, on_error, on_warning);
     job.info = job.png ? png_create_info_struct(job.png) : NULL;
     gp_status s = GP_OK;
+    job.too_big = declares_too_many(&job, f);
+    bool decoded = job.info && !job.too_big && decode(&job, f);
     if (!job.info)
         s = gp_fail(err, GP_ERR_MEMORY, "%s: out of memory", path);
-    else if (!decode(&job, f))
+    else if (job.too_big)
+        s = gp_fail(err, GP_ERR_ARGUMENT, "%s: %dx%d pixels, more than the %lld megapixels ganprior reads",
+                    path, job.width, job.height, GP_PICTURE_MAX_PIXELS / 1000000);
+    else if (!decoded)
         s = gp_fail(err, GP_ERR_FORMAT, "%s: corrupt or truncated PNG (%s)", path, job.message);
     else if (job.channels != 1 && job.channels != 3)
         s = gp_fail(err, GP_ERR_FORMAT, "%s: unexpected %d channels after decoding", path,
@@ -177,6 +198,10 @@ static bool encode(png_job *job, FILE *f)
     if (setjmp(job->jmp))
         return false;
     png_init_io(job->png, f);
+    /* A photo-sized result at zlib's fastest level: seconds saved for a
+     * few per cent of file size (model-size images keep the default). */
+    if ((long long)job->width * job->height > 1000000)
+        png_set_compression_level(job->png, 1);
     png_set_IHDR(job->png, job->info, (png_uint_32)job->width, (png_uint_32)job->height, 8,
                  PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                  PNG_FILTER_TYPE_DEFAULT);
@@ -206,13 +231,6 @@ static gp_status write_stream(FILE *f, const char *path, const gp_image *img, gp
 }
 
 /* mkstemp makes 0600 files; give the result the mode any new file gets. */
-static void set_default_mode(int fd)
-{
-    mode_t mask = umask(0);
-    umask(mask);
-    (void)fchmod(fd, 0666 & ~mask);
-}
-
 static gp_status write_failed(const char *path, gp_error *err)
 {
     return gp_fail(err, GP_ERR_IO, "cannot write %s: %s", path, strerror(errno));
@@ -223,24 +241,27 @@ gp_status cli_png_write(const char *path, const gp_image *img, gp_error *err)
     char tmp[PATH_MAX];
     if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof tmp)
         return gp_fail(err, GP_ERR_IO, "cannot write %s: path too long", path);
-    int fd = mkstemp(tmp);
+    int fd = cli_temp_create(tmp, 0);
     if (fd < 0)
         return write_failed(path, err);
-    set_default_mode(fd);
     FILE *f = fdopen(fd, "wb");
     if (!f) {
         gp_status s = write_failed(path, err);
         close(fd);
         unlink(tmp);
+        cli_temp_file(NULL);
         return s;
     }
     gp_status s = write_stream(f, path, img, err);
     if (fclose(f) != 0 && s == GP_OK)
         s = write_failed(path, err);
+    if (s == GP_OK && cli_interrupted())   /* Ctrl-C while writing: keep what was there */
+        s = gp_fail(err, GP_ERR_CANCELLED, "cancelled; %s not written", path);
     if (s == GP_OK && rename(tmp, path) != 0)
         s = write_failed(path, err);
     if (s != GP_OK)
         unlink(tmp);
+    cli_temp_file(NULL);
     return s;
 }
 

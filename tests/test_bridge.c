@@ -232,6 +232,11 @@ static void test_refusals(gp_model *m)
     GeglBuffer *tiny = gegl_buffer_new(GEGL_RECTANGLE(0, 0, 3, 9), babl_format("R'G'B' u8"));
     expect_refusal(m, GP_TASK_RECONSTRUCT, 4, tiny, "only 3x9 pixels");
     g_object_unref(tiny);
+    /* 300 megapixels: refused before a pixel is read (GEGL makes its tiles
+     * only when written, so this buffer costs nothing). */
+    GeglBuffer *huge = gegl_buffer_new(GEGL_RECTANGLE(0, 0, 20000, 15000), babl_format("R'G'B' u8"));
+    expect_refusal(m, GP_TASK_RECONSTRUCT, 4, huge, "20000x15000 pixels");
+    g_object_unref(huge);
 }
 
 typedef struct stopper {

@@ -226,6 +226,67 @@ static void test_model_checks(void)
     expect_model("bad pggan resolution", tmp("pggan"), GP_ERR_FORMAT, "power of two", NULL);
 }
 
+/* Header-only model files that ask for networks beyond the limits of
+ * model/limits.h: before the limits, the first loaded as a 32768² generator
+ * (12.6 GB to run), the second overflowed int in the up-sampling's shape
+ * arithmetic, the others asked for terabytes of weights.  Each must be
+ * refused at load, by name, before anything that size is allocated. */
+static void test_limits(void)
+{
+    char arch[1024] = "{\"family\":\"sequential\",\"input\":[3,1,1],\"layers\":[";
+    for (int i = 0; i < 15; i++)
+        strcat(arch, i ? ",{\"type\":\"upsample2\"}" : "{\"type\":\"upsample2\"}");
+    strcat(arch, "]}");
+    write_model(tmp("huge"), arch, NULL, 0);
+    expect_model("32768 x 32768 generator", tmp("huge"), GP_ERR_FORMAT, "layer 12", "limits", NULL);
+    write_model(tmp("overflow"), "{\"family\":\"sequential\",\"input\":[3,1048576,1],\"layers\":["
+                "{\"type\":\"upsample2\"}]}", NULL, 0);
+    expect_model("side beyond the limits", tmp("overflow"), GP_ERR_FORMAT, "input", NULL);
+    write_model(tmp("bigconv"), "{\"family\":\"sequential\",\"input\":[3,4,4],\"layers\":["
+                "{\"type\":\"conv2d\",\"name\":\"c\",\"cin\":3,\"cout\":16777216,\"k\":3}]}", NULL, 0);
+    expect_model("16M-channel convolution", tmp("bigconv"), GP_ERR_FORMAT, "layer 0", "limits", NULL);
+    write_model(tmp("bigdense"), "{\"family\":\"sequential\",\"input\":[4,1,1],\"layers\":["
+                "{\"type\":\"dense\",\"name\":\"fc\",\"in\":4,\"out\":[65536,8192,1]}]}", NULL, 0);
+    expect_model("2^29-output dense layer", tmp("bigdense"), GP_ERR_FORMAT, "layer 0", "limits", NULL);
+    write_model(tmp("stride"), "{\"family\":\"sequential\",\"input\":[3,4,4],\"layers\":["
+                "{\"type\":\"conv_transpose2d\",\"name\":\"t\",\"cin\":3,\"cout\":3,\"k\":3,"
+                "\"stride\":2000000000,\"pad\":[0,0]}]}", NULL, 0);
+    expect_model("huge transposed stride", tmp("stride"), GP_ERR_FORMAT, "layer 0", "limits", NULL);
+    write_model(tmp("pad"), "{\"family\":\"sequential\",\"input\":[3,4,4],\"layers\":["
+                "{\"type\":\"conv2d\",\"name\":\"c\",\"cin\":3,\"cout\":3,\"k\":3,\"pad\":2000000000}]}",
+                NULL, 0);
+    expect_model("huge padding", tmp("pad"), GP_ERR_FORMAT, "layer 0", "limits", NULL);
+}
+
+/* gp_model_load_memory reads the same bytes to the same model. */
+static void test_memory_load(void)
+{
+    write_good(tmp("mem"), good_arch);
+    FILE *f = fopen(tmp("mem"), "rb");
+    unsigned char buf[4096];
+    size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
+    if (f)
+        fclose(f);
+    gp_error err;
+    gp_model *a = NULL, *b = NULL;
+    CHECK(gp_model_load(tmp("mem"), &a, &err) == GP_OK, "%s", err.message);
+    CHECK(gp_model_load_memory(buf, n, "in memory", &b, &err) == GP_OK, "%s", err.message);
+    if (a && b) {
+        gp_image ia = { 0 }, ib = { 0 };
+        CHECK(gp_model_sample(a, 5, &ia, &err) == GP_OK && gp_model_sample(b, 5, &ib, &err) == GP_OK,
+              "%s", err.message);
+        CHECK(ia.data && ib.data && !memcmp(ia.data, ib.data, 12 * sizeof(float)),
+              "the model loaded from memory renders differently");
+        gp_image_release(&ia);
+        gp_image_release(&ib);
+    }
+    gp_model_free(a);
+    gp_model_free(b);
+    CHECK(gp_model_load_memory(buf, 7, "seven bytes", &b, &err) == GP_ERR_FORMAT && !b &&
+          strstr(err.message, "seven bytes"), "a 7-byte buffer: %s", err.message);
+    CHECK(gp_model_load_memory(buf, n - 1, "cut short", &b, &err) != GP_OK && !b, "a buffer one byte short loaded");
+}
+
 /* IEEE half from a float that half represents exactly (test values only). */
 static uint16_t to_half(float v)
 {
@@ -362,6 +423,8 @@ int main(void)
         weight[i] = (float)(i % 7) * 0.1f - 0.3f;
     test_container();
     test_model_checks();
+    test_limits();
+    test_memory_load();
     test_f16_and_round_trip();
     test_byte_edits();
     char cmd[300];

@@ -9,6 +9,7 @@
  * and interpolate linearly when enlarging.
  */
 #include "check.h"
+#include "cli.h"
 #include "png_io.h"
 #include "bridge.h"
 
@@ -17,7 +18,9 @@
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char dir[256];
@@ -263,6 +266,76 @@ static void test_bad_files(void)
     CHECK(!img.data, "a failed read left an image");
 }
 
+/* A 20000 x 15000 picture (a header and no pixels, as a small file can
+ * declare): refused from its header, before 3.6 GB of floats are made. */
+static void test_too_big(void)
+{
+    const char *p = tmp_path("huge.png");
+    FILE *f = fopen(p, "wb");
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png_create_info_struct(png);
+    png_init_io(png, f);
+    png_set_IHDR(png, info, 20000, 15000, 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, info);
+    png_destroy_write_struct(&png, &info);
+    fclose(f);
+    gp_image img;
+    gp_error err;
+    CHECK(cli_png_read(p, 3, &img, &err) == GP_ERR_ARGUMENT && strstr(err.message, "20000x15000") &&
+              strstr(err.message, "megapixels"),
+          "20000x15000 picture: %s", err.message);
+    CHECK(!img.data, "a refused read left an image");
+}
+
+/* Ctrl-C: a second one ends the process at once (130) and takes the
+ * temporary file of the write in progress with it. */
+static void test_second_interrupt(void)
+{
+    const char *p = tmp_path("half-written.png.tmp-XXXXXX");
+    pid_t pid = fork();
+    if (pid == 0) {
+        FILE *f = fopen(p, "w");
+        fputs("half a PNG", f);
+        fclose(f);
+        cli_catch_sigint();
+        cli_temp_file(p);
+        raise(SIGINT);
+        raise(SIGINT);
+        _exit(0);   /* not reached */
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 130, "second Ctrl-C: exit status %d", status);
+    CHECK(access(p, F_OK) != 0, "the temporary file was left behind");
+}
+
+/* Ctrl-C during a write (here: before it ends) discards it: the existing
+ * file keeps its content and no temporary file is left.  Last, as the
+ * flag stays set for this process. */
+static void test_interrupted_write(void)
+{
+    gp_image img, back;
+    gp_error err;
+    CHECK(gp_image_alloc(&img, 4, 2, 3) == GP_OK, "alloc");
+    for (int i = 0; i < 24; i++)
+        img.data[i] = 0.25f;
+    const char *p = tmp_path("kept.png");
+    CHECK(cli_png_write(p, &img, &err) == GP_OK, "first write: %s", err.message);
+    int files = count_files();
+    for (int i = 0; i < 24; i++)
+        img.data[i] = 0.75f;
+    cli_catch_sigint();
+    raise(SIGINT);
+    CHECK(cli_png_write(p, &img, &err) == GP_ERR_CANCELLED && strstr(err.message, "not written"),
+          "interrupted write: %s", err.message);
+    CHECK(count_files() == files, "a temporary file was left behind");
+    CHECK(cli_png_read(p, 3, &back, &err) == GP_OK && fabsf(back.data[0] - 0.25f) < 0.01f,
+          "the existing file changed");
+    gp_image_release(&back);
+    gp_image_release(&img);
+}
+
 static void fill(gp_image *img, float (*f)(int x, int y, int c))
 {
     for (int y = 0; y < img->height; y++)
@@ -374,8 +447,11 @@ int main(void)
     test_16bit_and_alpha();
     test_interlaced();
     test_bad_files();
+    test_too_big();
+    test_second_interrupt();
     test_resize_constant_and_checker();
     test_resize_blocks_and_enlarge();
+    test_interrupted_write();
     remove_dir();
     return CHECK_DONE();
 }

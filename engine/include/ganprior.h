@@ -109,9 +109,18 @@ typedef struct gp_model_info {
     long long parameters;
 } gp_model_info;
 
+/* The largest picture the front ends (the CLI, the plug-in's bridge)
+ * take, checked from its header or the layer's size before anything of it
+ * is decoded or copied: larger ones are refused with a message. */
+#define GP_PICTURE_MAX_PIXELS (100LL * 1000 * 1000)
+
 /* Loads a safetensors model file (see models/README.md for the
  * metadata it needs).  Validates every tensor's name, dtype and shape. */
 gp_status gp_model_load(const char *path, gp_model **out, gp_error *err);
+/* The same from a model file's size bytes at data (only read during the
+ * call); name stands for the file in messages and in the model's info. */
+gp_status gp_model_load_memory(const void *data, size_t size, const char *name, gp_model **out,
+                               gp_error *err);
 void gp_model_free(gp_model *m);
 const gp_model_info *gp_model_get_info(const gp_model *m);
 /* Channels of the feature at the start of block `block`, or -1. */

@@ -1,5 +1,6 @@
 /* model.c — loading generators from safetensors files and sampling them. */
 #include "model/model.h"
+#include "model/limits.h"
 #include "model/arch.h"
 #include "core/error.h"
 
@@ -55,7 +56,9 @@ static gp_status build_net(gp_model *m, gp_safetensors *st, json_object *arch, g
             return gp_fail(err, GP_ERR_FORMAT, "%s: %s", path, why);
     } else if (!strcmp(family, "sequential")) {
         if (!json_object_object_get_ex(arch, "layers", &layers) || !gp_arch_input(arch, &in))
-            return gp_fail(err, GP_ERR_FORMAT, "%s: sequential architecture needs \"input\" [c,h,w] and \"layers\"", path);
+            return gp_fail(err, GP_ERR_FORMAT, "%s: sequential architecture needs \"layers\" and an \"input\" "
+                           "[c,h,w] within the limits of a model file (%d channels, sides of %d)", path,
+                           GP_LIMIT_CHANNELS, GP_LIMIT_SIDE);
         json_object_get(layers);
     } else {
         return gp_fail(err, GP_ERR_UNSUPPORTED, "%s: unknown model family '%s'", path, family);
@@ -92,13 +95,10 @@ static gp_status fill_info(gp_model *m, const char *path, gp_error *err)
     return GP_OK;
 }
 
-gp_status gp_model_load(const char *path, gp_model **out, gp_error *err)
+/* The model in an open reader (closed here); path names it. */
+static gp_status load_from(gp_safetensors *st, const char *path, gp_model **out, gp_error *err)
 {
-    *out = NULL;
-    gp_safetensors *st;
-    gp_status s = gp_safetensors_open(path, &st, err);
-    if (s != GP_OK)
-        return s;
+    gp_status s;
     const char *arch_text = gp_safetensors_meta(st, "ganprior.arch");
     json_object *arch = arch_text ? json_tokener_parse(arch_text) : NULL;
     gp_model *m = calloc(1, sizeof *m);
@@ -129,6 +129,23 @@ gp_status gp_model_load(const char *path, gp_model **out, gp_error *err)
     *out = m;
     gp_ok(err);
     return GP_OK;
+}
+
+gp_status gp_model_load(const char *path, gp_model **out, gp_error *err)
+{
+    *out = NULL;
+    gp_safetensors *st;
+    gp_status s = gp_safetensors_open(path, &st, err);
+    return s == GP_OK ? load_from(st, path, out, err) : s;
+}
+
+gp_status gp_model_load_memory(const void *data, size_t size, const char *name, gp_model **out,
+                               gp_error *err)
+{
+    *out = NULL;
+    gp_safetensors *st;
+    gp_status s = gp_safetensors_open_memory(data, size, name, &st, err);
+    return s == GP_OK ? load_from(st, name, out, err) : s;
 }
 
 void gp_model_free(gp_model *m)

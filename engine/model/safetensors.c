@@ -17,9 +17,10 @@
 #define MAX_HEADER (100u * 1024u * 1024u)
 
 struct gp_safetensors {
-    char *path;
-    unsigned char *map;
+    char *path;                /* the file, or the name given to a buffer */
+    const unsigned char *map;  /* the whole file */
     size_t size;
+    bool mapped;               /* map is ours to munmap (else the caller's buffer) */
     gp_st_tensor *tensors;
     int count;
     json_object *meta; /* the __metadata__ object, owned by root */
@@ -55,6 +56,7 @@ static gp_status map_file(gp_safetensors *st, gp_error *err)
     if (m == MAP_FAILED)
         return gp_fail(err, GP_ERR_IO, "cannot map %s: %s", st->path, strerror(errno));
     st->map = m;
+    st->mapped = true;
     return GP_OK;
 }
 
@@ -197,15 +199,20 @@ static gp_status parse_header(gp_safetensors *st, gp_error *err)
     return s;
 }
 
-gp_status gp_safetensors_open(const char *path, gp_safetensors **out, gp_error *err)
+/* A reader named `name` (a path, or what messages call a buffer). */
+static gp_safetensors *reader_new(const char *name, gp_error *err)
 {
-    *out = NULL;
     gp_safetensors *st = calloc(1, sizeof *st);
-    if (!st || !(st->path = strdup(path))) {
+    if (!st || !(st->path = strdup(name))) {
         free(st);
-        return gp_fail(err, GP_ERR_MEMORY, "out of memory");
+        gp_fail(err, GP_ERR_MEMORY, "out of memory");
+        return NULL;
     }
-    gp_status s = map_file(st, err);
+    return st;
+}
+
+static gp_status reader_finish(gp_safetensors *st, gp_status s, gp_safetensors **out, gp_error *err)
+{
     if (s == GP_OK)
         s = parse_header(st, err);
     if (s != GP_OK) {
@@ -217,6 +224,28 @@ gp_status gp_safetensors_open(const char *path, gp_safetensors **out, gp_error *
     return GP_OK;
 }
 
+gp_status gp_safetensors_open(const char *path, gp_safetensors **out, gp_error *err)
+{
+    *out = NULL;
+    gp_safetensors *st = reader_new(path, err);
+    return st ? reader_finish(st, map_file(st, err), out, err) : GP_ERR_MEMORY;
+}
+
+gp_status gp_safetensors_open_memory(const void *data, size_t size, const char *name,
+                                     gp_safetensors **out, gp_error *err)
+{
+    *out = NULL;
+    gp_safetensors *st = reader_new(name, err);
+    if (!st)
+        return GP_ERR_MEMORY;
+    st->map = data;
+    st->size = size;
+    gp_status s = size < 8 ? gp_fail(err, GP_ERR_FORMAT, "%s: too short for a safetensors file (%zu bytes)",
+                                      name, size)
+                           : GP_OK;
+    return reader_finish(st, s, out, err);
+}
+
 void gp_safetensors_close(gp_safetensors *st)
 {
     if (!st)
@@ -226,8 +255,8 @@ void gp_safetensors_close(gp_safetensors *st)
     free(st->tensors);
     if (st->root)
         json_object_put(st->root);
-    if (st->map)
-        munmap(st->map, st->size);
+    if (st->mapped)
+        munmap((void *)st->map, st->size);
     free(st->path);
     free(st);
 }

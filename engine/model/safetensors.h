@@ -32,6 +32,10 @@ typedef struct gp_safetensors gp_safetensors;
 
 gp_status gp_safetensors_open(const char *path, gp_safetensors **out,
                               gp_error *err);
+/* The same from size bytes at data, which must outlive the reader; name
+ * stands for the file in messages. */
+gp_status gp_safetensors_open_memory(const void *data, size_t size, const char *name,
+                                     gp_safetensors **out, gp_error *err);
 void gp_safetensors_close(gp_safetensors *st);
 const char *gp_safetensors_path(const gp_safetensors *st);
 /* A metadata value, or NULL. */

@@ -187,7 +187,7 @@ def file_cases(cmd, f):
     swap = lambda name: [f[name] if a in (f['in'], f['low']) else a for a in base] + model
     cases += [
         (swap('missing'), 1, ['missing.png', 'No such file']),
-        (swap('text'), 1, ['notes.png', 'not a PNG file']),
+        (swap('text'), 1, ['notes.png', 'not a PNG, JPEG, TIFF or WebP']),
         (swap('truncated'), 1, ['cut.png', 'truncated']),
     ]
     if cmd == 'inpaint':
@@ -195,7 +195,7 @@ def file_cases(cmd, f):
         cases += [
             (mask('wide_mask'), 1, ['wide.png', 'is 32x16', 'different shape', 'in.png']),
             (mask('missing'), 1, ['missing.png', 'No such file']),
-            (mask('text'), 1, ['notes.png', 'not a PNG']),
+            (mask('text'), 1, ['notes.png', 'not a PNG, JPEG, TIFF or WebP']),
         ]
         if HAVE_MODEL:
             cases.append((mask('white_mask'), 1, ['covers the whole image']))

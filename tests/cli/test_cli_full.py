@@ -49,6 +49,7 @@ def main():
     tmp = tempfile.mkdtemp()
     env = isolated_env(tmp)
     path = lambda name: os.path.join(tmp, name)
+
     colour = lambda x, y: (40 + 5 * x, 60 + 4 * y, 200 - 3 * x)
     write_png(path('in.png'), W, H, colour)
     write_png(path('gray.png'), W, H, lambda x, y: (sum(colour(x, y)) // 3,) * 3)
