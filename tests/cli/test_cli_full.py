@@ -8,7 +8,9 @@ On a 40x36 picture (not the model's size or shape): reconstruct writes a
 picture-size image; inpaint changes no pixel outside the mask's white
 part and every pixel inside it; colorize keeps CIE L* within 8-bit
 rounding and adds colour; superres x2 writes twice the size, and its 2x2
-block means give the picture back; a wrong-shape mask is refused.
+block means give the picture back; a wrong-shape mask is refused; JPEG,
+TIFF and WebP pictures are read by their content (lossless TIFF and WebP
+as the same pixels as a PNG) and -o writes the format its extension names.
 """
 import json
 import os
@@ -43,6 +45,35 @@ def invert(task, args, env):
         report = json.loads(out.strip().splitlines()[-1])
         check(report['task'] == task, '%s --full reports its task' % task)
     return status == 0
+
+
+def check_formats(tmp, env):
+    """Photos come as JPEG, TIFF and WebP: each is read (by its content,
+    whatever its name) to the same model-size target as the same pixels in
+    a PNG, and -o writes the format its extension names."""
+    rng = np.random.default_rng(3)
+    pixels = (rng.random((16, 16, 3)) * 255).astype(np.uint8)
+    Image.fromarray(pixels).save(os.path.join(tmp, 'ref.png'))
+    status, out, _ = run([EXE, 'reconstruct', '-m', MODEL, '-i', os.path.join(tmp, 'ref.png'), '-o',
+                          os.path.join(tmp, 'ref-out.png')] + QUICK, env=env)
+    want = json.loads(out)['psnr'] if status == 0 else None
+    for ext, kw in (('tif', {}), ('webp', {'lossless': True})):
+        src = os.path.join(tmp, 'in.' + ext)
+        Image.fromarray(pixels).save(src, **kw)
+        status, out, err = run([EXE, 'reconstruct', '-m', MODEL, '-i', src, '-o',
+                                os.path.join(tmp, 'out-%s.png' % ext)] + QUICK, env=env)
+        check(status == 0 and json.loads(out)['psnr'] == want,
+              'a lossless %s reads as the same pixels as the PNG (rc %d, %s %s)' % (ext, status, out, err))
+    jpg = os.path.join(tmp, 'photo.dat')   # a JPEG by content, not by name
+    Image.fromarray(pixels).save(jpg, 'JPEG', quality=95)
+    for ext, fmt in (('jpg', 'JPEG'), ('tiff', 'TIFF'), ('webp', 'WEBP'), ('png', 'PNG')):
+        dst = os.path.join(tmp, 'result.' + ext)
+        status, _, err = run([EXE, 'reconstruct', '-m', MODEL, '-i', jpg, '-o', dst] + QUICK, env=env)
+        ok = status == 0 and os.path.isfile(dst)
+        check(ok and Image.open(dst).format == fmt and Image.open(dst).size == (16, 16),
+              '-o %s writes %s (rc %d, %s)' % (dst, fmt, status, err))
+    leftovers = [f for f in os.listdir(tmp) if '.tmp-' in f]
+    check(not leftovers, 'temporary files left behind: %s' % leftovers)
 
 
 def main():
@@ -90,6 +121,7 @@ def main():
                           path('wide.png'), '-o', path('bad.png')] + QUICK, env=env)
     check(status == 1 and 'different shape' in err and not os.path.exists(path('bad.png')),
           'a wrong-shape mask is refused with --full too')
+    check_formats(tmp, env)
     return done()
 
 
