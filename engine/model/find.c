@@ -54,6 +54,9 @@ gp_status gp_model_find(const char *name, char *buf, size_t size, gp_error *err)
         snprintf(buf, size, "%s", name);
         if (gp_file_exists(buf))
             return GP_OK;
+        struct stat sb;
+        if (stat(name, &sb) == 0 && S_ISDIR(sb.st_mode))
+            return gp_fail(err, GP_ERR_IO, "%s is a folder, not a model file", name);
         return gp_fail(err, GP_ERR_IO, "model file %s does not exist", name);
     }
     char dirs[DIRS][DIR_SIZE];

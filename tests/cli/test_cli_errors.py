@@ -177,6 +177,7 @@ def file_cases(cmd, f):
         (base + ['--model', os.path.join(os.path.dirname(f['in']), 'nope.safetensors')], 1,
          ['nope.safetensors', 'does not exist']),
         (base + ['--model', f['garbage_model']], 1, ['garbage.safetensors']),
+        (base + ['--model', os.path.dirname(f['in'])], 1, ['is a folder, not a model file']),
     ]
     if not os.path.exists(INSTALLED_DEFAULT):
         cases.append((base, 1, ["model 'faces128.safetensors' not found"]))
