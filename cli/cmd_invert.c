@@ -22,6 +22,10 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Smaller pictures hold too little to fit a model to (the bridge's own
+ * minimum for a region). */
+enum { CLI_MIN_SIDE = 4 };
+
 typedef struct task_def {
     const char *name;
     gp_task task;
@@ -207,9 +211,25 @@ static bool same_aspect(int w1, int h1, int w2, int h2)
     return fabs((double)w1 * h2 - (double)w2 * h1) <= 0.01 * (double)w1 * h2;
 }
 
+/* Whether any pixel of the mask is a hole. */
+static bool has_hole(const gp_image *mask)
+{
+    const size_t n = (size_t)mask->width * mask->height;
+    for (size_t i = 0; i < n; i++)
+        if (mask->data[i] > 0.0f)
+            return true;
+    return false;
+}
+
+/* Reads the picture and the mask, and refuses (in the command line's
+ * words, the same with and without --full) what there is nothing to do
+ * with. */
 static gp_status read_inputs(invert_job *j, gp_error *err)
 {
     gp_status s = cli_picture_read(j->input, 3, &j->picture, err);
+    if (s == GP_OK && (j->picture.width < CLI_MIN_SIDE || j->picture.height < CLI_MIN_SIDE))
+        s = gp_fail(err, GP_ERR_ARGUMENT, "%s is only %dx%d pixels; a picture needs at least %dx%d",
+                    j->input, j->picture.width, j->picture.height, CLI_MIN_SIDE, CLI_MIN_SIDE);
     if (s != GP_OK || !j->mask_path)
         return s;
     s = cli_picture_read(j->mask_path, 1, &j->mask, err);
@@ -218,6 +238,9 @@ static gp_status read_inputs(invert_job *j, gp_error *err)
         s = gp_fail(err, GP_ERR_ARGUMENT, "mask %s is %dx%d, a different shape from %s (%dx%d)",
                      j->mask_path, j->mask.width, j->mask.height, j->input, j->picture.width,
                      j->picture.height);
+    else if (s == GP_OK && !has_hole(&j->mask))
+        s = gp_fail(err, GP_ERR_ARGUMENT, "mask %s is black everywhere: there is no hole to fill",
+                    j->mask_path);
     return s;
 }
 
@@ -227,13 +250,22 @@ static gp_status read_inputs(invert_job *j, gp_error *err)
 static gp_status make_target(invert_job *j, gp_error *err)
 {
     const gp_model_info *in = gp_model_get_info(j->m);
-    const int f = j->def->task == GP_TASK_SUPERRES ? j->p.superres_factor : 1;
-    const int w = in->width / f, h = in->height / f;
-    if (!same_aspect(j->picture.width, j->picture.height, w, h))
-        fprintf(stderr, "ganprior: note: %s is %dx%d; stretched to %dx%d\n", j->input,
-                j->picture.width, j->picture.height, w, h);
     return gpb_target_prepare(in, &j->p, &j->picture, j->mask_path ? &j->mask : NULL,
                               gpb_resample_area, &j->target, err);
+}
+
+/* The model sees the picture (inpainting with --full: the hole's
+ * neighbourhood, which the bridge chooses) at its own shape: say so when
+ * that stretches it, in both modes. */
+static void note_stretch(const invert_job *j)
+{
+    const gp_model_info *in = gp_model_get_info(j->m);
+    const int f = j->def->task == GP_TASK_SUPERRES ? j->p.superres_factor : 1;
+    const int w = in->width / f, h = in->height / f;
+    if (!(j->full && j->def->task == GP_TASK_INPAINT) &&
+        !same_aspect(j->picture.width, j->picture.height, w, h))
+        fprintf(stderr, "ganprior: note: %s is %dx%d; the model sees it stretched to %dx%d\n",
+                j->input, j->picture.width, j->picture.height, w, h);
 }
 
 /* ---- running the engine, with progress and Ctrl-C ------------------- */
@@ -363,6 +395,7 @@ static int run(invert_job *j)
     int usage = check_against_model(j);
     if (usage)
         return usage;
+    note_stretch(j);
     if (!j->full)
         s = make_target(j, &err);
     if (s == GP_OK && j->subspaces && j->p.method == GP_METHOD_SUBSPACE &&

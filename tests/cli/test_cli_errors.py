@@ -40,6 +40,8 @@ def make_files(tmp):
                           lambda x, y: (255,) * 3 if 4 <= x < 12 and 4 <= y < 8 else (0,) * 3)
     f['wide_mask'] = write_png(os.path.join(tmp, 'wide.png'), 32, 16, lambda x, y: (0, 0, 0))
     f['white_mask'] = write_png(os.path.join(tmp, 'white.png'), 16, 16, lambda x, y: (255,) * 3)
+    f['black_mask'] = write_png(os.path.join(tmp, 'black.png'), 16, 16, lambda x, y: (0,) * 3)
+    f['dot'] = write_png(os.path.join(tmp, 'dot.png'), 1, 1, lambda x, y: (90, 90, 90))
     f['text'] = os.path.join(tmp, 'notes.png')
     with open(f['text'], 'w') as out:
         out.write('this is a text file with a .png name\n')
@@ -190,6 +192,9 @@ def file_cases(cmd, f):
         (swap('missing'), 1, ['missing.png', 'No such file']),
         (swap('text'), 1, ['notes.png', 'not a PNG, JPEG, TIFF or WebP']),
         (swap('truncated'), 1, ['cut.png', 'truncated']),
+        # Nothing to work on: the same refusal with and without --full.
+        (swap('dot'), 1, ['dot.png is only 1x1 pixels']),
+        (swap('dot') + ['--full'], 1, ['dot.png is only 1x1 pixels']),
     ]
     if cmd == 'inpaint':
         mask = lambda name: [f[name] if a == f['mask'] else a for a in base] + model
@@ -197,6 +202,8 @@ def file_cases(cmd, f):
             (mask('wide_mask'), 1, ['wide.png', 'is 32x16', 'different shape', 'in.png']),
             (mask('missing'), 1, ['missing.png', 'No such file']),
             (mask('text'), 1, ['notes.png', 'not a PNG, JPEG, TIFF or WebP']),
+            (mask('black_mask'), 1, ['black.png is black everywhere']),
+            (mask('black_mask') + ['--full'], 1, ['black.png is black everywhere']),
         ]
         if HAVE_MODEL:
             cases.append((mask('white_mask'), 1, ['covers the whole image']))

@@ -44,6 +44,10 @@ def invert(task, args, env):
     if status == 0:
         report = json.loads(out.strip().splitlines()[-1])
         check(report['task'] == task, '%s --full reports its task' % task)
+    # The 40x36 picture is not the model's shape: every task but inpainting
+    # (which works on the hole's neighbourhood) says the model sees it stretched.
+    check(('stretched to' in err) == (task != 'inpaint'),
+          '%s --full: the stretch note %s' % (task, 'missing' if task != 'inpaint' else 'printed'))
     return status == 0
 
 
