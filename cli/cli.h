@@ -22,6 +22,9 @@ enum {
  * EXIT_CANCELLED when the error is a cancellation. */
 int cli_report(const gp_error *err);
 
+/* The refusal of a picture over GP_PICTURE_MAX_PIXELS, for every reader. */
+gp_status cli_picture_too_big(const char *path, int width, int height, gp_error *err);
+
 /* Resolves name (a path, or an installed model's name) with
  * gp_model_find() into path[size] and loads it. */
 gp_status cli_open_model(const char *name, char *path, size_t size, gp_model **out,

@@ -9,6 +9,12 @@ int cli_report(const gp_error *err)
     return err->status == GP_ERR_CANCELLED ? EXIT_CANCELLED : EXIT_RUNTIME;
 }
 
+gp_status cli_picture_too_big(const char *path, int width, int height, gp_error *err)
+{
+    return gp_fail(err, GP_ERR_ARGUMENT, "%s: %dx%d pixels, more than the %lld megapixels ganprior reads",
+                   path, width, height, GP_PICTURE_MAX_PIXELS / 1000000);
+}
+
 gp_status cli_open_model(const char *name, char *path, size_t size, gp_model **out,
                          gp_error *err)
 {

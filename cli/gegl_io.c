@@ -74,8 +74,7 @@ gp_status cli_gegl_read(const char *path, gp_image *rgb, gp_error *err)
     if (r.width <= 0 || r.height <= 0)
         s = gp_fail(err, GP_ERR_FORMAT, "%s: corrupt picture (GEGL's %s read no pixels)", path, op);
     else if ((long long)r.width * r.height > GP_PICTURE_MAX_PIXELS)
-        s = gp_fail(err, GP_ERR_ARGUMENT, "%s: %dx%d pixels, more than the %lld megapixels ganprior reads",
-                    path, r.width, r.height, GP_PICTURE_MAX_PIXELS / 1000000);
+        s = cli_picture_too_big(path, r.width, r.height, err);
     else if (gp_image_alloc(rgb, r.width, r.height, 3) != GP_OK)
         s = gp_fail(err, GP_ERR_MEMORY, "%s: out of memory for %dx%d pixels", path, r.width, r.height);
     else

@@ -119,8 +119,7 @@ static gp_status read_native(FILE *f, const char *path, gp_image *img, gp_error 
     if (!job.info)
         s = gp_fail(err, GP_ERR_MEMORY, "%s: out of memory", path);
     else if (job.too_big)
-        s = gp_fail(err, GP_ERR_ARGUMENT, "%s: %dx%d pixels, more than the %lld megapixels ganprior reads",
-                    path, job.width, job.height, GP_PICTURE_MAX_PIXELS / 1000000);
+        s = cli_picture_too_big(path, job.width, job.height, err);
     else if (!decoded)
         s = gp_fail(err, GP_ERR_FORMAT, "%s: corrupt or truncated PNG (%s)", path, job.message);
     else if (job.channels != 1 && job.channels != 3)
