@@ -70,6 +70,8 @@ static bool decode(png_job *job, FILE *f)
     png_set_strip_alpha(job->png);
     png_set_interlace_handling(job->png);
     png_read_update_info(job->png, job->info);
+    job->width = (int)png_get_image_width(job->png, job->info);
+    job->height = (int)png_get_image_height(job->png, job->info);
     job->channels = png_get_channels(job->png, job->info);
     job->depth = png_get_bit_depth(job->png, job->info);
     if (!alloc_rows(job, png_get_rowbytes(job->png, job->info)))
