@@ -145,14 +145,14 @@ static gboolean dialog(const gpp_filter *f, gpp_options *o)
           gimp_int_combo_box_new("Single code", GP_METHOD_SINGLE, "Multi-code (mGANprior)",
                                  GP_METHOD_MULTICODE, "Subspaces (PmSFC)", GP_METHOD_SUBSPACE,
                                  NULL));
-    spin(table, row++, "C_odes:", &o->codes, 1, 100);
+    spin(table, row++, "Code_s:", &o->codes, 1, 100);
     spin(table, row++, "Compose at la_yer (0 = auto):", &o->split_block, 0, 64);
     combo(table, row++, "_Quality:", &o->preset,
           gimp_int_combo_box_new("Fast", GPP_PRESET_FAST, "Balanced", GPP_PRESET_BALANCED,
                                  "Best", GPP_PRESET_BEST, NULL));
     spin(table, row++, "_Iterations (0 = preset):", &o->iterations, 0, 100000);
     spin(table, row++, "See_d:", &o->seed, 0, G_MAXINT);
-    spin(table, row++, "_Detail (tuning steps):", &o->detail, 0, 100000);
+    spin(table, row++, "De_tail (tuning steps):", &o->detail, 0, 100000);
     if (f->task == GP_TASK_SUPERRES)
         spin(table, row++, "_Factor:", &o->factor, 2, 16);
     gtk_widget_show_all(dlg);
@@ -269,7 +269,8 @@ static void run(const gchar *name, gint nparams, const GimpParam *param, gint *n
     if (gpp_filter_run(f, &o, &h, mode == GIMP_RUN_INTERACTIVE, &err) != GP_OK) {
         static gchar message[sizeof err.message];
         g_strlcpy(message, err.message, sizeof message);
-        if (mode == GIMP_RUN_INTERACTIVE)
+        /* Stop was the user's own choice: it needs no message box. */
+        if (mode == GIMP_RUN_INTERACTIVE && err.status != GP_ERR_CANCELLED)
             gimp_message(message);
         values[0].data.d_status = err.status == GP_ERR_CANCELLED ? GIMP_PDB_CANCEL
                                                                  : GIMP_PDB_EXECUTION_ERROR;

@@ -73,7 +73,7 @@ static void add_arguments(GimpProcedure *p, const gpp_filter *f)
                                     "Subspaces (PmSFC)",
                                     "Needs the model's subspace file (ganprior subspaces)", NULL),
         "multicode", G_PARAM_READWRITE);
-    gimp_procedure_add_int_argument(p, "codes", "C_odes", "Multi-code: number of codes", 1, 100,
+    gimp_procedure_add_int_argument(p, "codes", "Code_s", "Multi-code: number of codes", 1, 100,
                                     o.codes, G_PARAM_READWRITE);
     gimp_procedure_add_int_argument(p, "layer", "Compose at la_yer",
                                     "Multi-code: generator block to compose at, 0 = automatic",

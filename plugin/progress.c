@@ -41,10 +41,13 @@ static void open_window(progress *pr, const gpp_filter *f)
 {
     pr->window = gimp_dialog_new(f->blurb, "ganprior-progress", NULL, 0, NULL, NULL, "_Stop",
                                  GTK_RESPONSE_CANCEL, NULL);
+    /* Wide enough for the title: without it the window shrinks to the
+     * button, and a bar 0 px high. */
+    gtk_window_set_default_size(GTK_WINDOW(pr->window), 360, -1);
+    GtkWidget *content = gtk_dialog_get_content_area(GTK_DIALOG(pr->window));
+    gtk_container_set_border_width(GTK_CONTAINER(content), 12);
     pr->bar = gtk_progress_bar_new();
-    gtk_container_set_border_width(GTK_CONTAINER(pr->bar), 12);
-    gtk_box_pack_start(GTK_BOX(gtk_dialog_get_content_area(GTK_DIALOG(pr->window))), pr->bar,
-                       TRUE, TRUE, 0);
+    gtk_box_pack_start(GTK_BOX(content), pr->bar, TRUE, TRUE, 0);
     g_signal_connect(pr->window, "response", G_CALLBACK(on_stop), pr);
     gtk_widget_show_all(pr->window);
 }

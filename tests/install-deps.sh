@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(gcc meson ninja-build pkg-config libopenblas-dev libjson-c-dev libpng-dev
           gimp libgimp2.0-dev libgegl-dev libbabl-dev debootstrap clang libclang-rt-14-dev
-          python3-torch python3-numpy python3-h5py python3-pil python3-scipy)
+          python3-torch python3-numpy python3-h5py python3-pil python3-scipy xvfb xdotool)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
