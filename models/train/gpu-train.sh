@@ -4,7 +4,7 @@
 # latest samples in $OUT (<= 8 files, each <= 16 MiB).  Prepared on the CPU:
 #   /usr/bin/python3 models/train/pack_faces.py gpu-data/faces128.npz --cache RUN/train-faces.npy
 #   /usr/bin/python3 models/train/train_gan.py --run RUN ... --save-weights gpu-data/warm \
-#       --weights-dtype float16 --kimg 0      # or any finished CPU run's snapshot
+#       --weights-dtype float16 --kimg 0      # or: snapshot.py RUN gpu-data/warm
 # then run   sh models/train/gpu-train.sh   with carry ["gpu-data"].
 # Back here: train_gan.py --run NEWRUN --warm <the fetched weights folder>.
 set -eu

@@ -21,6 +21,7 @@ import argparse
 import copy
 import json
 import os
+import shutil
 import signal
 import sys
 import time
@@ -31,13 +32,19 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.dirname(HERE))
 import augment  # noqa: E402
+import safetensors_io  # noqa: E402
 import faces  # noqa: E402
 import fid  # noqa: E402
 import networks  # noqa: E402
 import schedule  # noqa: E402
 
 DEFAULT_DATA = os.path.join(HERE, "..", "..", "..", "shared", "data", "faces128")
+# The last committed state (EMA generator, discriminator, counters, logs): a
+# run on a new machine starts here, since run folders live outside git.
+COMMITTED = os.path.join(HERE, "resume")
+LOGS = ("log.jsonl", "fid.jsonl")
 
 
 def arguments(argv=None):
@@ -67,7 +74,9 @@ def arguments(argv=None):
     ap.add_argument("--sample-kimg", type=float, default=20.0, help="write a sample grid every N kimg")
     ap.add_argument("--fid-kimg", type=float, default=20.0, help="measure the distance every N kimg (0: never)")
     ap.add_argument("--fid-samples", type=int, default=2000, help="samples per distance on the curve")
-    ap.add_argument("--warm", default=None, help="a weights folder (--save-weights) to start a new run from")
+    ap.add_argument("--warm", default=COMMITTED if os.path.isdir(COMMITTED) else "none",
+                    help="a weights folder (--save-weights, snapshot.py) a new run starts from; "
+                         "default: the committed models/train/resume, 'none': from scratch")
     ap.add_argument("--save-weights", default=None, help="at the end, also write the weights to this folder")
     ap.add_argument("--weights-dtype", choices=("float32", "float16"), default="float32")
     return ap.parse_args(argv)
@@ -106,27 +115,45 @@ class Run:
 
 
 NETS = ("G", "G_ema", "D")
+DTYPES = {"float32": "F32", "float16": "F16"}
 
 
-def save_weights(run, folder, dtype):
-    """G, G_ema and D, one file each, and the counters: a small snapshot that
-    travels between machines (optimiser state is left behind)."""
+def save_weights(run, folder, dtype, nets=NETS):
+    """The named networks, one safetensors file each, and the counters: a
+    small snapshot that travels between machines (optimiser state is left
+    behind)."""
     os.makedirs(folder, exist_ok=True)
-    for name in NETS:
-        sd = {k: v.detach().to("cpu", getattr(torch, dtype)) for k, v in getattr(run, name).state_dict().items()}
-        save_atomic(sd, os.path.join(folder, name + ".pt"))
+    for name in nets:
+        tensors = {k: v.detach().float().cpu().numpy() for k, v in getattr(run, name).state_dict().items()}
+        path = os.path.join(folder, name + ".safetensors")
+        safetensors_io.write(path + ".tmp", tensors, {"nimg": run.nimg}, DTYPES[dtype])
+        os.replace(path + ".tmp", path)
     with open(os.path.join(folder, "counters.json"), "w") as f:
         json.dump({"nimg": run.nimg, "drawn": run.drawn, "steps": run.steps, "seconds": run.seconds}, f)
 
 
 def load_weights(run, folder, device):
-    """Starts run from a save_weights() folder (fresh optimisers)."""
+    """Starts run from a save_weights() folder (fresh optimisers).  A folder
+    without G (the committed one) starts G from its EMA."""
     for name in NETS:
-        sd = torch.load(os.path.join(folder, name + ".pt"), map_location=device)
-        getattr(run, name).load_state_dict({k: v.float() for k, v in sd.items()})
+        path = os.path.join(folder, name + ".safetensors")
+        if name == "G" and not os.path.exists(path):
+            continue
+        tensors, _ = safetensors_io.read(path)
+        getattr(run, name).load_state_dict({k: torch.from_numpy(v).to(device) for k, v in tensors.items()})
+    if not os.path.exists(os.path.join(folder, "G.safetensors")):
+        run.G.load_state_dict(run.G_ema.state_dict())
     with open(os.path.join(folder, "counters.json")) as f:
         c = json.load(f)
     run.nimg, run.drawn, run.steps, run.seconds = c["nimg"], c["drawn"], c["steps"], c["seconds"]
+
+
+def carry_logs(src, dst):
+    """Copies a weights folder's curve and log into a new run folder, so the
+    history continues across machines."""
+    for name in LOGS:
+        if os.path.exists(os.path.join(src, name)) and not os.path.exists(os.path.join(dst, name)):
+            shutil.copyfile(os.path.join(src, name), os.path.join(dst, name))
 
 
 def save_atomic(obj, path):
@@ -276,8 +303,9 @@ def main():
     if os.path.exists(ckpt):
         run.load(torch.load(ckpt, map_location=device))
         print(f"resumed at {run.nimg / 1000:.1f} kimg", flush=True)
-    elif a.warm:
+    elif a.warm != "none":
         load_weights(run, a.warm, device)
+        carry_logs(a.warm, a.run)
         print(f"warm start from {a.warm} at {run.nimg / 1000:.1f} kimg", flush=True)
     with open(os.path.join(a.run, "args.json"), "w") as f:
         json.dump(vars(a), f, indent=1, default=str)
