@@ -27,43 +27,27 @@ struct gp_disc {
     float *dimage;    /* [3, H, W] */
 };
 
-/* The architecture's layers and input shape, checked against g's images.
- * A wrong channel count means the file is no discriminator (FORMAT); a
- * wrong size, one made for another generator (ARGUMENT). */
-static gp_status read_arch(json_object *arch, const gp_model_info *g, const char *path,
-                           json_object **layers, gp_shape *in, gp_error *err)
+/* The input must be g's images.  A wrong channel count means the file is
+ * no discriminator (FORMAT); a wrong size, one made for another generator
+ * (ARGUMENT). */
+static gp_status check_input(gp_shape in, const char *path, const void *ctx, gp_error *err)
 {
-    json_object *family;
-    if (!arch || !json_object_object_get_ex(arch, "family", &family) ||
-        !json_object_is_type(family, json_type_string) ||
-        strcmp(json_object_get_string(family), "sequential") ||
-        !json_object_object_get_ex(arch, "layers", layers) || !gp_arch_input(arch, in))
-        return gp_fail(err, GP_ERR_FORMAT, "%s: not a discriminator file (it needs a \"sequential\" "
-                       "ganprior.arch with \"input\" and \"layers\")", path);
-    if (in->c != 3)
+    const gp_model_info *g = ctx;
+    if (in.c != 3)
         return gp_fail(err, GP_ERR_FORMAT, "%s: a discriminator takes 3-channel images, this one "
-                       "takes %d-channel ones", path, in->c);
-    if (in->h != g->height || in->w != g->width)
+                       "takes %d-channel ones", path, in.c);
+    if (in.h != g->height || in.w != g->width)
         return gp_fail(err, GP_ERR_ARGUMENT, "%s: the discriminator takes %dx%d images, the model "
-                       "%s makes %dx%d", path, in->w, in->h, g->name, g->width, g->height);
+                       "%s makes %dx%d", path, in.w, in.h, g->name, g->width, g->height);
     return GP_OK;
 }
 
 static gp_status build(gp_disc *d, gp_safetensors *st, const gp_model_info *g, gp_error *err)
 {
-    const char *path = gp_safetensors_path(st), *text = gp_safetensors_meta(st, "ganprior.arch");
-    json_object *arch = text ? json_tokener_parse(text) : NULL, *layers = NULL;
-    gp_shape in;
-    gp_status s = read_arch(arch, g, path, &layers, &in, err);
-    if (s == GP_OK)
-        s = gp_arch_build(layers, in, st, &d->net, err);
-    if (s == GP_OK)
-        s = gp_safetensors_check_all_used(st, err);
+    gp_status s = gp_arch_load_sequential(st, "a discriminator", check_input, g, &d->net, err);
     if (s == GP_OK && (!gp_net_shape_at(d->net, d->net->count, 1, &d->out) || d->out.c != 1))
-        s = gp_fail(err, GP_ERR_FORMAT, "%s: a discriminator gives one channel of logits, this one "
-                    "gives %d", path, d->out.c);
-    if (arch)
-        json_object_put(arch);
+        s = gp_fail(err, GP_ERR_FORMAT, "%s: a discriminator gives one channel of logits, this "
+                    "one gives %d", gp_safetensors_path(st), d->out.c);
     return s;
 }
 

@@ -306,3 +306,28 @@ bool gp_arch_input(json_object *arch, gp_shape *in)
     *in = (gp_shape){ 1, d[0], d[1], d[2] };
     return true;
 }
+
+gp_status gp_arch_load_sequential(gp_safetensors *st, const char *what, gp_arch_input_check check,
+                                  const void *ctx, gp_net **out, gp_error *err)
+{
+    *out = NULL;
+    const char *path = gp_safetensors_path(st), *text = gp_safetensors_meta(st, "ganprior.arch");
+    json_object *arch = text ? json_tokener_parse(text) : NULL, *layers = NULL, *family;
+    gp_shape in;
+    gp_status s;
+    if (!arch || !json_object_object_get_ex(arch, "family", &family) ||
+        !json_object_is_type(family, json_type_string) ||
+        strcmp(json_object_get_string(family), "sequential") ||
+        !json_object_object_get_ex(arch, "layers", &layers) || !gp_arch_input(arch, &in))
+        s = gp_fail(err, GP_ERR_FORMAT, "%s: not %s file (it needs a \"sequential\" ganprior.arch "
+                    "with \"input\" and \"layers\")", path, what);
+    else if ((s = check(in, path, ctx, err)) == GP_OK)
+        s = gp_arch_build(layers, in, st, out, err);
+    if (s == GP_OK && (s = gp_safetensors_check_all_used(st, err)) != GP_OK) {
+        gp_net_free(*out);
+        *out = NULL;
+    }
+    if (arch)
+        json_object_put(arch);
+    return s;
+}
