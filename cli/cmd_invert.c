@@ -56,6 +56,13 @@ static const arg_choice methods[] = {
     { "single", GP_METHOD_SINGLE },
     { "multicode", GP_METHOD_MULTICODE },
     { "subspace", GP_METHOD_SUBSPACE },
+    { "indomain", GP_METHOD_INDOMAIN },
+    { NULL, 0 },
+};
+
+static const arg_choice starts[] = {
+    { "random", GP_START_RANDOM },
+    { "encoder", GP_START_ENCODER },
     { NULL, 0 },
 };
 
@@ -63,6 +70,7 @@ typedef struct invert_job {
     const task_def *def;
     const char *model, *input, *mask_path, *output, *subspaces;
     int method; /* a gp_method, as the choice parser stores it */
+    int start;  /* a gp_start */
     gp_invert_params p;
     gp_model *m;
     gp_subspaces *sub; /* --subspaces, loaded */
@@ -110,8 +118,19 @@ static int task_options(invert_job *j, arg_opt *opts)
                                    "with --full the picture's)" };
     opts[n++] = (arg_opt){ .name = "method", .kind = ARG_CHOICE, .value = &j->method,
                            .choices = methods,
-                           .help = "one code, several composed, or codes per channel subspace "
-                                   "(needs 'ganprior subspaces' first)" };
+                           .help = "one code, several composed, codes per channel subspace "
+                                   "(needs 'ganprior subspaces' first), or one code kept in the "
+                                   "encoder's domain (needs the model's encoder)" };
+    opts[n++] = (arg_opt){ .name = "init", .kind = ARG_CHOICE, .value = &j->start, .choices = starts,
+                           .help = "start at the best of several random codes, or at the model's "
+                                   "encoder (indomain always does)" };
+    opts[n++] = (arg_opt){ .name = "domain-weight", .kind = ARG_FLOAT,
+                           .value = &j->p.indomain.domain_weight, .min = 0, .max = 1000,
+                           .metavar = "W", .help = "indomain: weight of staying in the encoder's "
+                                                   "domain" };
+    opts[n++] = (arg_opt){ .name = "encoder", .kind = ARG_STRING, .value = &j->p.files.encoder,
+                           .metavar = "FILE", .help = "the encoder of indomain and --init encoder",
+                           .default_text = "default: MODEL-encoder.safetensors next to the model" };
     opts[n++] = (arg_opt){ .name = "codes", .kind = ARG_INT, .value = &j->p.composition.codes,
                            .min = 1, .max = 1024, .metavar = "N",
                            .help = "multicode: number of codes" };
@@ -181,12 +200,13 @@ static int task_options(invert_job *j, arg_opt *opts)
 
 static arg_result parse(invert_job *j, int argc, char **argv)
 {
-    arg_opt opts[28]; /* task_options fills at most 24 */
+    arg_opt opts[32]; /* task_options fills at most 27 */
     const arg_command cmd = { .name = j->def->name, .synopsis = j->def->synopsis,
                               .summary = j->def->summary, .opts = opts,
                               .nopts = task_options(j, opts) };
     arg_result r = args_parse(&cmd, argc, argv);
     j->p.method = (gp_method)j->method;
+    j->p.search.start = (gp_start)j->start;
     return r;
 }
 
@@ -423,6 +443,7 @@ int cmd_invert(int argc, char **argv)
     invert_job j = { .def = find_task(argv[0]), .model = CLI_DEFAULT_MODEL };
     gp_invert_params_default(&j.p, j.def->task);
     j.method = (int)j.p.method;
+    j.start = (int)j.p.search.start;
     arg_result r = parse(&j, argc, argv);
     int status = r != ARGS_OK ? (int)r : run(&j);
     job_free(&j);

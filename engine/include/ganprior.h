@@ -148,7 +148,17 @@ typedef enum gp_method {
     GP_METHOD_SINGLE,     /* one code, the whole generator */
     GP_METHOD_MULTICODE,  /* mGANprior: N codes composed at a split */
     GP_METHOD_SUBSPACE,   /* PmSFC: codes per channel subspace + a base code */
+    GP_METHOD_INDOMAIN,   /* in-domain: one code from the model's encoder,
+                             kept where the encoder would put its image */
 } gp_method;
+
+/* Where the search's codes start. */
+typedef enum gp_start {
+    GP_START_RANDOM,  /* the best of 1 + restarts random draws */
+    GP_START_ENCODER, /* the model's encoder on the degraded picture (the
+                         hole filled, the gray or small picture as it is);
+                         several codes spread a little around it */
+} gp_start;
 
 typedef struct gp_subspaces gp_subspaces; /* see "channel subspaces" below */
 
@@ -194,7 +204,16 @@ typedef struct gp_invert_params {
                                     iterations */
         int plateau_window;      /* 50: 0 never stops early */
         uint64_t seed;           /* 0: seed of every random draw */
+        gp_start start;          /* GP_START_RANDOM (the in-domain method
+                                    always starts at the encoder) */
     } search;
+
+    /* In-domain inversion (Zhu et al., ECCV 2020): the code starts at the
+     * encoder's and the loss adds domain_weight * mean((z - E(G(z)))^2),
+     * which keeps it where the encoder would put the image it makes. */
+    struct gp_indomain_params {
+        float domain_weight;     /* see params.c: >= 0 */
+    } indomain;
 
     /* Multi-code composition (mGANprior): N codes composed at the split
      * block with per-channel importances. */
@@ -265,6 +284,10 @@ typedef struct gp_invert_params {
                                       when that file does not exist the
                                       tuning runs without the terms
                                       (report.adversarial) */
+        const char *encoder;       /* NULL: the encoder of the in-domain
+                                      method and of GP_START_ENCODER; NULL
+                                      takes "-encoder.safetensors" next to
+                                      the model (missing: an error) */
     } files;
 
     gp_progress_fn progress; /* NULL: no progress, no cancel */

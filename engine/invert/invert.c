@@ -14,6 +14,9 @@
  * with channel masks (compose.h).  PmSFC's released script also fits
  * the base code alone to the image (a second G2 pass per step); that
  * term is not implemented here (see bench/results/subspace.md).
+ * In-domain inversion (Zhu et al., ECCV 2020): one code, started at the
+ * model's encoder and kept in its domain by loss/domain.c.  Any method
+ * may start at the encoder instead of random draws (search.start).
  *
  * With tune.steps, the generator's weights are then tuned from the best
  * codes on the same loss (PTI, Roich et al. 2021: tune.c), optionally
@@ -25,7 +28,9 @@
 #include "invert/compose.h"
 #include "loss/degrade.h"
 #include "loss/discriminator.h"
+#include "loss/domain.h"
 #include "core/error.h"
+#include "model/encoder.h"
 #include "model/find.h"
 #include "model/model.h"
 #include "loss/perceptual.h"
@@ -44,6 +49,8 @@ typedef struct run {
     gp_degrade deg;
     gp_perceptual *perc;
     gp_disc *disc;      /* tuning's adversarial terms, or NULL */
+    gp_encoder *enc;    /* the start and domain term, or NULL */
+    float *dz_domain;   /* the domain term's gradient at the code */
     size_t npix;        /* floats in x = G(z) */
     size_t nd;          /* floats in D(x) */
     float *keep;        /* inpaint mask, 1 = known */
@@ -84,11 +91,16 @@ static gp_status check_args(const gp_model *m, const gp_invert_params *p, const 
         (p->subspace.codes_per_subspace < 1 || p->subspace.codes_per_subspace > 64))
         return gp_fail(err, GP_ERR_ARGUMENT, "codes per subspace must be 1..64 (got %d)",
                        p->subspace.codes_per_subspace);
-    if (p->method != GP_METHOD_SINGLE && p->composition.split_block != -1 &&
+    if ((p->method == GP_METHOD_MULTICODE || p->method == GP_METHOD_SUBSPACE) &&
+        p->composition.split_block != -1 &&
         (p->composition.split_block < 1 || p->composition.split_block >= mi->blocks))
         return gp_fail(err, GP_ERR_ARGUMENT, "split layer must be 1..%d for this model (got %d)",
                        mi->blocks - 1, p->composition.split_block);
-    if (p->method > GP_METHOD_SUBSPACE) {
+    if (p->method == GP_METHOD_INDOMAIN && !(p->indomain.domain_weight >= 0.0f))
+        return gp_fail(err, GP_ERR_ARGUMENT, "the domain weight must be >= 0");
+    if (p->search.start > GP_START_ENCODER)
+        return gp_fail(err, GP_ERR_ARGUMENT, "unknown start %d", (int)p->search.start);
+    if (p->method > GP_METHOD_INDOMAIN) {
         return gp_fail(err, GP_ERR_UNSUPPORTED, "unknown inversion method %d", (int)p->method);
     }
     int w = mi->width, h = mi->height;
@@ -214,11 +226,38 @@ static float evaluate(run *r, const float *x)
     return loss;
 }
 
-/* Best of 1 + restarts random starts on the pixel loss, one forward each.
- * Reports each start as iteration 0 so a long search can be cancelled. */
+enum { ENCODER_SPREAD_PERCENT = 20 };
+
+/* The encoder's code for the plain estimate of the picture behind the
+ * target; with several codes the others are spread around it by 0.2 of
+ * the prior's scale, since identical codes with equal importances would
+ * get identical gradients and never part. */
+static void encoder_start(run *r, gp_rng *rng)
+{
+    float *estimate = r->gx; /* free until the first evaluate */
+    gp_degrade_estimate(&r->deg, r->target, estimate);
+    const float *code = gp_encoder_encode(r->enc, estimate);
+    for (int n = 0; n < r->k.n; n++) {
+        float *z = r->k.z + (size_t)n * r->k.latent;
+        gp_model_draw_latent(r->m, rng, z);
+        for (int i = 0; i < r->k.latent; i++)
+            z[i] = code[i] + (n ? ENCODER_SPREAD_PERCENT / 100.0f * z[i] : 0.0f);
+    }
+}
+
+/* Best of 1 + restarts random starts on the pixel loss, one forward each,
+ * or the encoder's start.  Reports each start as iteration 0 so a long
+ * search can be cancelled. */
 static gp_status choose_start(run *r, gp_rng *rng, gp_error *err)
 {
     const gp_invert_params *p = r->p;
+    if (r->enc) {
+        encoder_start(r, rng);
+        return p->progress && !p->progress(p->progress_user, 0,
+                                           p->search.iterations + p->tune.steps, 0.0f)
+                   ? gp_fail(err, GP_ERR_CANCELLED, "cancelled while choosing a start")
+                   : GP_OK;
+    }
     const size_t codes = (size_t)r->k.n * r->k.latent;
     float *best = p->search.restarts ? malloc(codes * sizeof(float)) : NULL;
     if (p->search.restarts && !best)
@@ -277,8 +316,13 @@ static gp_status optimise(run *r, gp_invert_report *rep, gp_error *err)
     gp_status s = GP_OK;
     float best = INFINITY;
     int it = 0;
+    const bool domain = p->method == GP_METHOD_INDOMAIN;
     while (it < p->search.iterations) {
-        float loss = evaluate(r, gp_composer_forward(&r->k));
+        const float *x = gp_composer_forward(&r->k);
+        float loss = evaluate(r, x);
+        if (domain)
+            loss += gp_domain_term(r->enc, r->k.z, r->k.latent, x, p->indomain.domain_weight,
+                                   r->gx, r->dz_domain);
         if (loss < best) {
             best = loss;
             memcpy(r->best, gp_trace_output(r->k.g2), r->npix * sizeof(float));
@@ -296,6 +340,8 @@ static gp_status optimise(run *r, gp_invert_report *rep, gp_error *err)
             break;
         }
         gp_composer_backward(&r->k, r->gx);
+        for (int i = 0; domain && i < r->k.latent; i++)
+            r->k.dz[i] += r->dz_domain[i];
         float lr = gp_adam_cosine_lr(p->search.learning_rate, it - 1, p->search.iterations);
         gp_adam_step(&az, r->k.z, r->k.dz, lr);
         if (multi)
@@ -317,6 +363,8 @@ static void run_free(run *r)
     gp_composer_free(&r->k);
     gp_perceptual_free(r->perc);
     gp_disc_free(r->disc);
+    gp_encoder_free(r->enc);
+    free(r->dz_domain);
     free(r->keep);
     free(r->target);
     free(r->xd);
@@ -427,6 +475,25 @@ static gp_status setup_disc(run *r, gp_error *err)
     return GP_OK;
 }
 
+/* The encoder, for the in-domain method or an encoder start. */
+static gp_status setup_encoder(run *r, gp_error *err)
+{
+    const gp_invert_params *p = r->p;
+    if (p->method != GP_METHOD_INDOMAIN && p->search.start != GP_START_ENCODER)
+        return GP_OK;
+    char path[4096];
+    gp_error why;
+    gp_status s = gp_encoder_find(r->m, p->files.encoder, path, sizeof path, &why);
+    if (s != GP_OK)
+        return gp_fail(err, s, "%s needs the model's encoder: %s (train one with "
+                       "models/train/train_encoder.py)", p->method == GP_METHOD_INDOMAIN
+                       ? "the in-domain method" : "starting at the encoder", why.message);
+    s = gp_encoder_load(path, r->m, &r->enc, err);
+    if (s == GP_OK && !(r->dz_domain = malloc((size_t)r->m->info.latent_size * sizeof(float))))
+        s = gp_fail(err, GP_ERR_MEMORY, "out of memory");
+    return s;
+}
+
 static gp_status run_setup(run *r, const gp_image *y, const gp_image *mask, bool want_feat,
                            gp_error *err)
 {
@@ -461,7 +528,8 @@ static gp_status run_setup(run *r, const gp_image *y, const gp_image *mask, bool
             return gp_fail(err, GP_ERR_MEMORY, "out of memory for the subspace masks");
     }
     setup_perceptual(r);
-    return setup_disc(r, err);
+    s = setup_encoder(r, err);
+    return s == GP_OK ? setup_disc(r, err) : s;
 }
 
 gp_status gp_invert_feature(gp_model *m, const gp_invert_params *p, const gp_image *target,

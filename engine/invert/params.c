@@ -20,6 +20,8 @@ void gp_invert_params_default(gp_invert_params *p, gp_task task)
     p->search.plateau_tolerance = 1e-3f;
     p->search.plateau_window = 50;
     p->search.seed = 0;
+    p->search.start = GP_START_RANDOM;
+    p->indomain.domain_weight = 2.0f;
     p->subspace.codes_per_subspace = 4;
     p->subspace.weights = true;
     p->tune.steps = 0;

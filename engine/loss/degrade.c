@@ -96,6 +96,46 @@ void gp_degrade_adjoint(const gp_degrade *d, const float *dy, float *dx)
     }
 }
 
+/* Inpainting's hole, filled with the mean of the known pixels of each
+ * channel. */
+static void fill_hole(const gp_degrade *d, const float *dy, float *x)
+{
+    const size_t hw = (size_t)d->h * d->w;
+    for (int c = 0; c < 3; c++) {
+        double sum = 0.0, known = 0.0;
+        for (size_t i = 0; i < hw; i++) {
+            sum += dy[c * hw + i] * d->keep[i];
+            known += d->keep[i];
+        }
+        const float mean = known > 0.0 ? (float)(sum / known) : 0.0f;
+        for (size_t i = 0; i < hw; i++)
+            x[c * hw + i] = d->keep[i] > 0.0f ? dy[c * hw + i] : mean;
+    }
+}
+
+void gp_degrade_estimate(const gp_degrade *d, const float *dy, float *x)
+{
+    const size_t hw = (size_t)d->h * d->w;
+    switch (d->task) {
+    case GP_TASK_RECONSTRUCT:
+    case GP_TASK_COLORIZE: /* the gray picture itself */
+        memcpy(x, dy, 3 * hw * sizeof(float));
+        break;
+    case GP_TASK_INPAINT:
+        fill_hole(d, dy, x);
+        break;
+    case GP_TASK_SUPERRES: { /* nearest-neighbour enlargement */
+        const int f = d->factor, lw = d->w / f;
+        const size_t lhw = hw / ((size_t)f * f);
+        for (int c = 0; c < 3; c++)
+            for (int y = 0; y < d->h; y++)
+                for (int i = 0; i < d->w; i++)
+                    x[c * hw + (size_t)y * d->w + i] = dy[c * lhw + (size_t)(y / f) * lw + i / f];
+        break;
+    }
+    }
+}
+
 /* Interleaved in, planar through gp_degrade_forward, interleaved out:
  * the public form of the super-resolution degradation. */
 gp_status gp_image_reduce(const gp_image *in, int factor, gp_image *out, gp_error *err)

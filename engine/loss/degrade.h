@@ -28,5 +28,10 @@ gp_shape gp_degrade_shape(const gp_degrade *d);
 void gp_degrade_forward(const gp_degrade *d, const float *x, float *y);
 /* dx = Dᵀ dy (overwrites dx). */
 void gp_degrade_adjoint(const gp_degrade *d, const float *dy, float *dx);
+/* x [3, h, w]: a plain guess of the image behind dy = D(x), the picture an
+ * encoder starts from: dy itself (reconstruct; colorize: the gray
+ * picture), the hole filled with the known pixels' mean (inpaint), or the
+ * low-resolution picture enlarged by repeating pixels (super-resolve). */
+void gp_degrade_estimate(const gp_degrade *d, const float *dy, float *x);
 
 #endif

@@ -99,18 +99,32 @@ gp_status gp_model_sidecar_path(const gp_model *m, const char *suffix, char *buf
     return GP_OK;
 }
 
-gp_status gp_disc_find(const gp_model *m, const char *explicit_path, char *buf, size_t size,
-                       gp_error *err)
+/* A network file of the model's: the explicit path, else the sidecar
+ * with this suffix next to the model.  what names it in messages. */
+static gp_status sidecar_find(const gp_model *m, const char *explicit_path, const char *suffix,
+                              const char *what, char *buf, size_t size, gp_error *err)
 {
     if (explicit_path && *explicit_path) {
         if (!gp_file_exists(explicit_path))
-            return gp_fail(err, GP_ERR_IO, "discriminator file %s not found", explicit_path);
+            return gp_fail(err, GP_ERR_IO, "%s file %s not found", what, explicit_path);
         if (snprintf(buf, size, "%s", explicit_path) >= (int)size)
             return gp_fail(err, GP_ERR_ARGUMENT, "path too long: %s", explicit_path);
         return GP_OK;
     }
-    gp_status s = gp_model_sidecar_path(m, "-disc", buf, size, err);
+    gp_status s = gp_model_sidecar_path(m, suffix, buf, size, err);
     if (s == GP_OK && !gp_file_exists(buf))
-        s = gp_fail(err, GP_ERR_IO, "no discriminator %s next to the model", buf);
+        s = gp_fail(err, GP_ERR_IO, "no %s %s next to the model", what, buf);
     return s;
+}
+
+gp_status gp_disc_find(const gp_model *m, const char *explicit_path, char *buf, size_t size,
+                       gp_error *err)
+{
+    return sidecar_find(m, explicit_path, "-disc", "discriminator", buf, size, err);
+}
+
+gp_status gp_encoder_find(const gp_model *m, const char *explicit_path, char *buf, size_t size,
+                          gp_error *err)
+{
+    return sidecar_find(m, explicit_path, "-encoder", "encoder", buf, size, err);
 }

@@ -34,5 +34,9 @@ gp_status gp_perceptual_find(const char *explicit_path, char *buf, size_t size, 
  * when there is none). */
 gp_status gp_disc_find(const gp_model *m, const char *explicit_path, char *buf, size_t size,
                        gp_error *err);
+/* The encoder of in-domain inversion: explicit_path, else
+ * MODEL-encoder.safetensors next to the model; GP_ERR_IO when missing. */
+gp_status gp_encoder_find(const gp_model *m, const char *explicit_path, char *buf, size_t size,
+                          gp_error *err);
 
 #endif
