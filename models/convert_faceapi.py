@@ -47,7 +47,11 @@ def fetch_package(tmp):
     out = subprocess.run(["npm", "pack", f"{PACKAGE}@{VERSION}", "--silent"], cwd=tmp,
                          check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
     with tarfile.open(os.path.join(tmp, out)) as tar:
-        tar.extractall(tmp, filter="data")
+        # Only the files needed, each checked to stay inside tmp.
+        wanted = [m for m in tar.getmembers() if m.isfile() and not m.name.startswith("/")
+                  and ".." not in m.name.split("/")
+                  and (m.name.startswith("package/model/") or m.name in ("package/LICENSE", "package/package.json"))]
+        tar.extractall(tmp, members=wanted)
     return os.path.join(tmp, "package")
 
 
