@@ -58,5 +58,7 @@ int cmd_invert(int argc, char **argv);
  * subspace between two pictures. */
 int cmd_subspaces(int argc, char **argv);
 int cmd_swap(int argc, char **argv);
+/* faces: the faces in a picture, boxes and landmarks as JSON. */
+int cmd_faces(int argc, char **argv);
 
 #endif

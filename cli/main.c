@@ -19,6 +19,7 @@ static const command commands[] = {
     { "superres", cmd_invert, "enlarge a small picture to the model's size" },
     { "subspaces", cmd_subspaces, "learn a model's channel subspaces (for --method subspace)" },
     { "swap", cmd_swap, "exchange one channel subspace between two pictures" },
+    { "faces", cmd_faces, "find the faces in a picture: boxes and landmarks as JSON" },
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 

@@ -405,6 +405,75 @@ gp_status gp_subspace_swap(gp_model *m, const gp_invert_params *p,
                            const gp_image *mask, int subspace,
                            gp_image *out_a, gp_image *out_b, gp_error *err);
 
+/* ---- faces ------------------------------------------------------------
+ *
+ * Faces and their landmarks in an ordinary picture, found by two small
+ * networks the engine runs itself: face-api's tiny face detector (a
+ * TinyYOLOv2 on depthwise-separable convolutions, 5 anchors, input a
+ * square of input_size px) and its 68-point tiny landmark net (run on each
+ * box), converted from @vladmandic/face-api (MIT) by
+ * models/convert_faceapi.py.  Results match face-api's own code on
+ * tensors (pad to a square, TensorFlow's bilinear resize).
+ *
+ *   gp_face_finder *f;
+ *   gp_face faces[16];
+ *   int n;
+ *   if (gp_face_finder_load(NULL, NULL, &f, &err) == GP_OK &&
+ *       gp_faces_find(f, NULL, &photo, faces, 16, &n, &err) == GP_OK) ...
+ *   gp_face_finder_free(f);
+ */
+
+typedef struct gp_face_finder gp_face_finder;
+
+/* Points and boxes are (x, y) in pixels of the picture, x to the right, y
+ * down, the picture spanning [0, width] x [0, height].  "First" means on
+ * the picture's left: the person's right eye and mouth corner. */
+typedef struct gp_face {
+    float box[4];          /* left, top, width, height: the detector's box */
+    float score;           /* the detector's confidence, (threshold, 1) */
+    float landmarks[68][2];/* the iBUG 300-W 68 points: jaw 0-16, brows 17-26,
+                              nose 27-35, eyes 36-41 and 42-47, mouth 48-67 */
+    float eyes[2][2];      /* eye centres: means of points 36-41 and 42-47 */
+    float nose[2];         /* nose tip, point 30 */
+    float mouth[2][2];     /* mouth corners, points 48 and 54 */
+} gp_face;
+
+typedef struct gp_face_params {
+    int input_size;        /* 416: side of the detector's square input, a
+                              multiple of 32 in 64..1024; larger finds
+                              smaller faces, slower (faces below about
+                              input_size/12 of the picture's long side are
+                              missed) */
+    float score_threshold; /* 0.5: boxes scoring above it are kept, (0, 1) */
+    float iou_threshold;   /* 0.4: overlap (IoU) above which the lower-scoring
+                              of two boxes is dropped, (0, 1] */
+} gp_face_params;
+
+void gp_face_params_default(gp_face_params *p);
+
+/* Loads the detector and landmark networks.  NULL for either looks for
+ * "faceapi-detector.safetensors" / "faceapi-landmarks.safetensors" where
+ * models are looked for (gp_model_find).  A malformed file (wrong tensors
+ * or shapes, not a face-api network) is GP_ERR_FORMAT with its name.
+ * Free with gp_face_finder_free. */
+gp_status gp_face_finder_load(const char *detector, const char *landmarks,
+                              gp_face_finder **out, gp_error *err);
+void gp_face_finder_free(gp_face_finder *f);
+
+/* Finds faces in img (RGB or gray, any size up to GP_PICTURE_MAX_PIXELS;
+ * a picture too small to hold a face gives none): writes the best
+ * min(found, max) into faces, highest score first, and their count into
+ * *n.  p NULL: the defaults.  Deterministic; one finder must not be used
+ * by two calls at once. */
+gp_status gp_faces_find(gp_face_finder *f, const gp_face_params *p, const gp_image *img,
+                        gp_face *faces, int max, int *n, gp_error *err);
+
+/* The landmarks (and five points) of the face in box (left, top, width,
+ * height; clipped to the picture, at least 1 px after clipping) of img,
+ * into face (box and score: the box as used, and 1). */
+gp_status gp_face_landmarks(gp_face_finder *f, const gp_image *img, const float box[4],
+                            gp_face *face, gp_error *err);
+
 /* Where models are looked for when a name (not a path) is given:
  * $GANPRIOR_MODEL_PATH, then $XDG_DATA_HOME/ganprior/models, then the
  * installed data dir.  Writes the first existing file into buf. */
