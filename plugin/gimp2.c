@@ -32,7 +32,8 @@ static const GimpParamDef args[] = {
     { GIMP_PDB_DRAWABLE, "drawable", "The layer to work on" },
     { GIMP_PDB_STRING, "model", "Model file (.safetensors), or \"\" for the default face model" },
     { GIMP_PDB_INT32, "method", "0: single code, 1: multi-code composition (mGANprior), "
-                                "2: subspace composition (PmSFC; needs the model's subspace file)" },
+                                "2: subspace composition (PmSFC; needs the model's subspace file), "
+                                "3: in-domain (needs the model's encoder)" },
     { GIMP_PDB_INT32, "codes", "Multi-code: number of codes (1-100)" },
     { GIMP_PDB_INT32, "layer", "Multi-code: generator block to compose at, 0 = automatic" },
     { GIMP_PDB_INT32, "preset", "Speed/quality: 0 fast, 1 balanced, 2 best" },
@@ -82,7 +83,7 @@ static gboolean options_from_params(const gpp_filter *f, gint nparams, const Gim
     o->detail = param[10].data.d_int32;
     if (f->task == GP_TASK_SUPERRES)
         o->factor = param[11].data.d_int32;
-    return o->method >= GP_METHOD_SINGLE && o->method <= GP_METHOD_SUBSPACE && o->codes >= 1 &&
+    return o->method >= GP_METHOD_SINGLE && o->method <= GP_METHOD_INDOMAIN && o->codes >= 1 &&
            o->codes <= 100 && o->split_block >= 0 && o->preset >= GPP_PRESET_FAST &&
            o->preset <= GPP_PRESET_BEST && o->iterations >= 0 && o->detail >= 0 &&
            o->detail <= 100000 && o->factor >= 2 &&
@@ -144,7 +145,7 @@ static gboolean dialog(const gpp_filter *f, gpp_options *o)
     combo(table, row++, "M_ethod:", &o->method,
           gimp_int_combo_box_new("Single code", GP_METHOD_SINGLE, "Multi-code (mGANprior)",
                                  GP_METHOD_MULTICODE, "Subspaces (PmSFC)", GP_METHOD_SUBSPACE,
-                                 NULL));
+                                 "In-domain (encoder)", GP_METHOD_INDOMAIN, NULL));
     spin(table, row++, "Code_s:", &o->codes, 1, 100);
     spin(table, row++, "Compose at la_yer (0 = auto):", &o->split_block, 0, 64);
     combo(table, row++, "_Quality:", &o->preset,

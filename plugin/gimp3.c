@@ -71,7 +71,9 @@ static void add_arguments(GimpProcedure *p, const gpp_filter *f)
                                     "multicode", GP_METHOD_MULTICODE, "Multi-code (mGANprior)",
                                     NULL, "subspace", GP_METHOD_SUBSPACE,
                                     "Subspaces (PmSFC)",
-                                    "Needs the model's subspace file (ganprior subspaces)", NULL),
+                                    "Needs the model's subspace file (ganprior subspaces)",
+                                    "indomain", GP_METHOD_INDOMAIN, "In-domain (encoder)",
+                                    "Needs the model's encoder (MODEL-encoder.safetensors)", NULL),
         "multicode", G_PARAM_READWRITE);
     gimp_procedure_add_int_argument(p, "codes", "Code_s", "Multi-code: number of codes", 1, 100,
                                     o.codes, G_PARAM_READWRITE);
