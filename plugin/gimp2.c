@@ -146,7 +146,7 @@ static gboolean dialog(const gpp_filter *f, gpp_options *o)
           gimp_int_combo_box_new("Single code", GP_METHOD_SINGLE, "Multi-code (mGANprior)",
                                  GP_METHOD_MULTICODE, "Subspaces (PmSFC)", GP_METHOD_SUBSPACE,
                                  "In-domain (encoder)", GP_METHOD_INDOMAIN, NULL));
-    spin(table, row++, "Code_s:", &o->codes, 1, 100);
+    spin(table, row++, "_Number of codes:", &o->codes, 1, 100);
     spin(table, row++, "Compose at la_yer (0 = auto):", &o->split_block, 0, 64);
     combo(table, row++, "_Quality:", &o->preset,
           gimp_int_combo_box_new("Fast", GPP_PRESET_FAST, "Balanced", GPP_PRESET_BALANCED,

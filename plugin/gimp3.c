@@ -75,7 +75,7 @@ static void add_arguments(GimpProcedure *p, const gpp_filter *f)
                                     "indomain", GP_METHOD_INDOMAIN, "In-domain (encoder)",
                                     "Needs the model's encoder (MODEL-encoder.safetensors)", NULL),
         "multicode", G_PARAM_READWRITE);
-    gimp_procedure_add_int_argument(p, "codes", "Code_s", "Multi-code: number of codes", 1, 100,
+    gimp_procedure_add_int_argument(p, "codes", "_Number of codes", "Multi-code: number of codes", 1, 100,
                                     o.codes, G_PARAM_READWRITE);
     gimp_procedure_add_int_argument(p, "layer", "Compose at la_yer",
                                     "Multi-code: generator block to compose at, 0 = automatic",

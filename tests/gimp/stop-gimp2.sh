@@ -23,10 +23,8 @@ install -m 755 "$plugin" "$GIMPDIR/plug-ins/ganprior/ganprior"
 cp "$model" "$T/models/faces128.safetensors"
 export GANPRIOR_MODEL_PATH=$T/models
 
-Xvfb -displayfd 3 -screen 0 1280x900x24 -nolisten tcp 3> "$T/display" 2> "$T/xvfb.log" &
-xvfb=$!
-for _ in $(seq 50); do [ -s "$T/display" ] && break; sleep 0.1; done
-export DISPLAY=:$(cat "$T/display")
+. "$(dirname "$0")/stop-window.sh"
+start_xvfb "$T"
 cleanup() { kill "$xvfb" 2> /dev/null; [ -n "${gimp:-}" ] && kill "$gimp" 2> /dev/null; }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; grep -v "^$\|Gtk-WARNING" "$T/gimp.log"; echo "artifacts in $T"; exit 1; }
@@ -44,25 +42,7 @@ script='(begin (gimp-message-set-handler CONSOLE)
 timeout 300 gimp-2.10 -n -d -f -s -b "$script" > "$T/gimp.log" 2>&1 &
 gimp=$!
 
-title="Redraw the layer or selection"   # the filter's blurb: both windows' title
-window() {  # the visible window titled so, other than $1; waits up to 120 s
-  local w
-  for _ in $(seq 240); do
-    w=$(xdotool search --onlyvisible --name "$title" 2> /dev/null | grep -vx "${1:-none}" | head -1)
-    [ -n "$w" ] && { echo "$w"; return 0; }
-    sleep 0.5
-  done
-  return 1
-}
-dialog=$(window) || fail "the filter's dialog did not open"
-xdotool windowfocus --sync "$dialog"
-xdotool key alt+i ctrl+a && xdotool type 100000 && xdotool key Tab alt+o
-stop=$(window "$dialog") || fail "no progress window after OK"
-sleep 2                                  # the search is running
-width=$(xdotool getwindowgeometry "$stop" | sed -n 's/.*Geometry: \([0-9]*\)x.*/\1/p')
-[ -n "${GANPRIOR_KEEP:-}" ] && import -window root "$T/running.png" 2> /dev/null
-xdotool windowfocus --sync "$stop"
-xdotool key alt+s
+press_stop "$T"
 wait "$gimp"
 rc=$?
 gimp=
