@@ -11,51 +11,13 @@
 #include "ganprior.h"
 #include "nn/layer_kinds.h"
 #include "nn/net.h"
-#include "core/rng.h"
 #include "testmodel.h"
+#include "bench_common.h"
 
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return v[n / 2];
-}
-
-static float *random_floats(size_t n, uint64_t seed)
-{
-    gp_rng r;
-    gp_rng_seed(&r, seed);
-    float *x = malloc(n * sizeof(float));
-    for (size_t i = 0; x && i < n; i++)
-        x[i] = gp_rng_normal(&r);
-    return x;
-}
-
-static double sgemm_gflops(int n)
-{
-    float *a = random_floats((size_t)n * n, 1), *b = random_floats((size_t)n * n, 2);
-    float *c = calloc((size_t)n * n, sizeof(float));
-    double t[5];
-    for (int rep = 0; rep < 5; rep++) {
-        double t0 = gp_clock_seconds();
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n, 0.0f, c, n);
-        t[rep] = gp_clock_seconds() - t0;
-    }
-    free(a);
-    free(b);
-    free(c);
-    return 2.0 * n * (double)n * n / median(t, 5) / 1e9;
-}
 
 typedef struct conv_case {
     const char *what;
@@ -67,8 +29,8 @@ static void bench_conv(const conv_case *cc, double peak)
     gp_layer *l = gp_conv2d_new(cc->cin, cc->cout, 3, 1, 1, true);
     gp_shape in = { cc->batch, cc->cin, cc->size, cc->size }, out;
     gp_layer_out_shape(l, in, &out);
-    float *x = random_floats(gp_shape_count(in), 3), *y = malloc(gp_shape_count(out) * sizeof(float));
-    float *dy = random_floats(gp_shape_count(out), 4), *dx = malloc(gp_shape_count(in) * sizeof(float));
+    float *x = bench_random(gp_shape_count(in), 3), *y = malloc(gp_shape_count(out) * sizeof(float));
+    float *dy = bench_random(gp_shape_count(out), 4), *dx = malloc(gp_shape_count(in) * sizeof(float));
     float *scratch = malloc(l->ops->scratch(l, in) * sizeof(float));
     double flops = 2.0 * cc->batch * cc->cout * (double)cc->cin * 9 * cc->size * cc->size;
     double tf[5], tb[5], tw[5];
@@ -86,8 +48,8 @@ static void bench_conv(const conv_case *cc, double peak)
         tb[rep] = t2 - t1;
         tw[rep] = gp_clock_seconds() - t2;
     }
-    double gf = flops / median(tf, 5) / 1e9, gb = flops / median(tb, 5) / 1e9;
-    double gw = 2.0 * flops / median(tw, 5) / 1e9;
+    double gf = flops / bench_median(tf, 5) / 1e9, gb = flops / bench_median(tb, 5) / 1e9;
+    double gw = 2.0 * flops / bench_median(tw, 5) / 1e9;
     printf("conv3x3 %-22s fwd %6.1f GFLOP/s (%3.0f%%)  bwd-input %6.1f (%3.0f%%)  bwd-input+weights %6.1f (%3.0f%%)\n",
            cc->what, gf, 100 * gf / peak, gb, 100 * gb / peak, gw, 100 * gw / peak);
     free(x);
@@ -157,7 +119,7 @@ static void bench_iteration(int iterations)
 int main(int argc, char **argv)
 {
     int iterations = argc > 1 ? atoi(argv[1]) : 6;
-    double peak = sgemm_gflops(2048);
+    double peak = bench_sgemm_gflops(2048);
     printf("OpenBLAS sgemm 2048x2048x2048: %.1f GFLOP/s (%d threads)\n", peak, openblas_get_num_threads());
     const conv_case cases[] = {
         { "512->512 16x16 x20", 20, 512, 512, 16 },

@@ -30,53 +30,16 @@
 #include "nn/adam.h"
 #include "core/rng.h"
 #include "testmodel.h"
+#include "bench_common.h"
 
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { REPS = 5, CODES = 20 };
+enum { REPS = BENCH_REPS, CODES = 20 };
 
 static const int default_channels[6] = { 256, 256, 128, 64, 32, 16 };
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return v[n / 2];
-}
-
-static float *random_floats(size_t n, uint64_t seed)
-{
-    gp_rng r;
-    gp_rng_seed(&r, seed);
-    float *x = malloc(n * sizeof(float));
-    for (size_t i = 0; x && i < n; i++)
-        x[i] = gp_rng_normal(&r);
-    return x;
-}
-
-static double sgemm_gflops(int n)
-{
-    float *a = random_floats((size_t)n * n, 1), *b = random_floats((size_t)n * n, 2);
-    float *c = calloc((size_t)n * n, sizeof(float));
-    double t[REPS];
-    for (int rep = 0; rep < REPS; rep++) {
-        double t0 = gp_clock_seconds();
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n, 0.0f, c, n);
-        t[rep] = gp_clock_seconds() - t0;
-    }
-    free(a);
-    free(b);
-    free(c);
-    return 2.0 * n * (double)n * n / median(t, REPS) / 1e9;
-}
 
 /* A random PGGAN of res px with these widths, loaded as users' files are. */
 static gp_model *random_model(int res, const int *channels, uint64_t seed)
@@ -172,7 +135,7 @@ static void time_parts(gp_model *m, int split_block, int codes, gp_perceptual *p
     gp_rng_seed(&rng, 3);
     for (int n = 0; n < codes; n++)
         gp_model_draw_latent(m, &rng, k.z + (size_t)n * k.latent);
-    float *gx = random_floats(npix, 4);
+    float *gx = bench_random(npix, 4);
     gp_composer_forward(&k);
     gp_composer_backward(&k, gx); /* warm-up: every buffer written once */
     if (reps > 16)
@@ -200,8 +163,8 @@ static void time_parts(gp_model *m, int split_block, int codes, gp_perceptual *p
         t[4][r] = t4 - t3;                 /* G1 backward */
         t[5][r] = t6 - t5;
     }
-    *out = (parts){ median(t[0], reps), median(t[1], reps), median(t[2], reps),
-                    median(t[3], reps), median(t[4], reps), median(t[5], reps) };
+    *out = (parts){ bench_median(t[0], reps), bench_median(t[1], reps), bench_median(t[2], reps),
+                    bench_median(t[3], reps), bench_median(t[4], reps), bench_median(t[5], reps) };
     free(gx);
     gp_adam_free(&az);
     gp_adam_free(&aa);
@@ -216,7 +179,7 @@ static gp_perceptual *open_perceptual(const gp_model *m)
     if (gp_perceptual_find(NULL, path, sizeof path, NULL) != GP_OK ||
         gp_perceptual_load(path, &p, NULL) != GP_OK)
         return NULL;
-    float *y = random_floats((size_t)3 * h * w, 9);
+    float *y = bench_random((size_t)3 * h * w, 9);
     if (gp_perceptual_set_target(p, y, h, w, m->info.range_min, m->info.range_max, NULL) != GP_OK) {
         gp_perceptual_free(p);
         p = NULL;
@@ -253,8 +216,8 @@ static void time_layer(const gp_layer *l, gp_shape in, double *fwd, double *bwd)
 {
     gp_shape out;
     l->ops->out_shape(l, in, &out);
-    float *x = random_floats(gp_shape_count(in), 5), *y = malloc(gp_shape_count(out) * sizeof(float));
-    float *dy = random_floats(gp_shape_count(out), 6), *dx = malloc(gp_shape_count(in) * sizeof(float));
+    float *x = bench_random(gp_shape_count(in), 5), *y = malloc(gp_shape_count(out) * sizeof(float));
+    float *dy = bench_random(gp_shape_count(out), 6), *dx = malloc(gp_shape_count(in) * sizeof(float));
     float *scratch = malloc((l->ops->scratch(l, in) + 1) * sizeof(float));
     double tf[REPS], tb[REPS];
     for (int r = 0; r < REPS; r++) {
@@ -265,8 +228,8 @@ static void time_layer(const gp_layer *l, gp_shape in, double *fwd, double *bwd)
         tf[r] = t1 - t0;
         tb[r] = gp_clock_seconds() - t1;
     }
-    *fwd = median(tf, REPS);
-    *bwd = median(tb, REPS);
+    *fwd = bench_median(tf, REPS);
+    *bwd = bench_median(tb, REPS);
     free(x);
     free(y);
     free(dy);
@@ -393,7 +356,7 @@ int main(int argc, char **argv)
         else
             model = argv[i];
     }
-    const double peak = sgemm_gflops(2048);
+    const double peak = bench_sgemm_gflops(2048);
     printf("OpenBLAS sgemm 2048x2048x2048: %.1f GFLOP/s (%d threads)\n", peak,
            openblas_get_num_threads());
     gp_model *m = open_model(model);

@@ -59,6 +59,17 @@ static inline double max_abs_diff(const float *a, const float *b, size_t n)
     return m;
 }
 
+/* |a - b| / |b|, norm-wise (|a - b| when b is all zeros). */
+static inline double rel_err(const float *a, const float *b, size_t n)
+{
+    double d = 0, r = 0;
+    for (size_t i = 0; i < n; i++) {
+        d += ((double)a[i] - b[i]) * ((double)a[i] - b[i]);
+        r += (double)b[i] * b[i];
+    }
+    return r > 0 ? sqrt(d / r) : sqrt(d);
+}
+
 static inline double max_abs(const float *a, size_t n)
 {
     double m = 0;

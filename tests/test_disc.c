@@ -16,17 +16,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* |a - b| / |b|, norm-wise. */
-static double rel_err(const float *a, const float *b, size_t n)
-{
-    double d = 0, r = 0;
-    for (size_t i = 0; i < n; i++) {
-        d += ((double)a[i] - b[i]) * ((double)a[i] - b[i]);
-        r += (double)b[i] * b[i];
-    }
-    return r > 0 ? sqrt(d / r) : sqrt(d);
-}
-
 static float *golden(gp_safetensors *ref, const char *what, const char *disc, size_t *n)
 {
     char name[64];

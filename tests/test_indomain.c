@@ -21,16 +21,6 @@
 
 enum { LATENT = 8 };
 
-static double rel_err(const float *a, const float *b, size_t n)
-{
-    double d = 0, r = 0;
-    for (size_t i = 0; i < n; i++) {
-        d += ((double)a[i] - b[i]) * ((double)a[i] - b[i]);
-        r += (double)b[i] * b[i];
-    }
-    return r > 0 ? sqrt(d / r) : sqrt(d);
-}
-
 /* The domain term at z through G (one code, the whole generator) and E;
  * its gradient at z into dz when non-NULL. */
 static float domain_at(gp_composer *k, gp_encoder *e, const float *z, float weight, float *dz)

@@ -35,7 +35,7 @@ static double norm2(const float *a, size_t n)
 }
 
 /* |a - s*b| / |s*b|, norm-wise. */
-static double rel_err(const float *a, const float *b, double s, size_t n)
+static double rel_err_scaled(const float *a, const float *b, double s, size_t n)
 {
     double d = 0, r = 0;
     for (size_t i = 0; i < n; i++) {
@@ -196,7 +196,7 @@ static void check_case(gp_perceptual *p, const ref_case *rc, char c)
     /* Value and gradient against torch. */
     float loss = gp_perceptual_loss(p, rc->x, 1.0f, dx);
     double el = fabs((double)loss - rc->loss[0]) / fabs(rc->loss[0]);
-    double eg = rel_err(dx, rc->grad, 1.0, n);
+    double eg = rel_err_scaled(dx, rc->grad, 1.0, n);
     printf("case %c [3,%d,%d] range [%g,%g]: loss %.8g (torch %.8g), relative error %.3g; "
            "gradient norm %.6g (torch %.6g), norm-wise relative error %.3g, max abs diff %.3g\n",
            c, rc->h, rc->w, rc->range[0], rc->range[1], loss, rc->loss[0], el, norm2(dx, n),
@@ -210,7 +210,7 @@ static void check_case(gp_perceptual *p, const ref_case *rc, char c)
 
     /* Weight 2 doubles value and gradient. */
     float loss2 = gp_perceptual_loss(p, rc->x, 2.0f, dx2);
-    double e2 = fabs((double)loss2 - 2.0 * loss) / (2.0 * loss), eg2 = rel_err(dx2, dx, 2.0, n);
+    double e2 = fabs((double)loss2 - 2.0 * loss) / (2.0 * loss), eg2 = rel_err_scaled(dx2, dx, 2.0, n);
     printf("case %c: weight 2: loss relative error %.3g, gradient %.3g\n", c, e2, eg2);
     CHECK(e2 <= 1e-6, "case %c: weight 2 gives loss %.9g, not 2 x %.9g", c, loss2, loss);
     CHECK(eg2 <= 1e-6, "case %c: weight 2 gradient relative error %g", c, eg2);
@@ -221,7 +221,7 @@ static void check_case(gp_perceptual *p, const ref_case *rc, char c)
     float loss3 = gp_perceptual_loss(p, rc->x, 1.0f, acc);
     for (size_t i = 0; i < n; i++)
         acc[i] -= base[i];
-    double eacc = rel_err(acc, dx, 1.0, n);
+    double eacc = rel_err_scaled(acc, dx, 1.0, n);
     printf("case %c: accumulation relative error %.3g\n", c, eacc);
     CHECK(loss3 == loss, "case %c: loss changed with a non-zero dx: %.9g vs %.9g", c, loss3, loss);
     CHECK(eacc <= 1e-4, "case %c: dx was not accumulated into (relative error %g)", c, eacc);
