@@ -212,7 +212,7 @@ typedef struct gp_invert_params {
      * encoder's and the loss adds domain_weight * mean((z - E(G(z)))^2),
      * which keeps it where the encoder would put the image it makes. */
     struct gp_indomain_params {
-        float domain_weight;     /* see params.c: >= 0 */
+        float domain_weight;     /* 0.01: >= 0 (measured: params.c) */
     } indomain;
 
     /* Multi-code composition (mGANprior): N codes composed at the split
