@@ -41,7 +41,8 @@ static const task_def tasks[] = {
       "model size constrain the codes; white is the hole, and every model pixel the\n"
       "white touches is in it.  MASK must have IN's aspect ratio.  Writes the whole\n"
       "generated image.\n"
-      "psnr: over the known pixels." },
+      "psnr: over the known pixels (with --full, which keeps them exactly: the "
+      "model's fit to them at its size)." },
     { "colorize", GP_TASK_COLORIZE, "-i IN.png -o OUT.png [options]",
       "Colours IN: the codes are fitted to its gray (Rec. 601 luma) only, so the\n"
       "colours come from the model.  psnr: luma of the result against IN's." },
@@ -347,7 +348,8 @@ static double task_psnr(const invert_job *j)
     double v = NAN;
     switch (j->def->task) {
     case GP_TASK_RECONSTRUCT: return psnr(&j->out, target, NULL);
-    case GP_TASK_INPAINT: return psnr(&j->out, target, hole);
+    case GP_TASK_INPAINT: /* --full keeps the known pixels exactly: the fit tells more */
+        return j->full ? j->report.fit_psnr : psnr(&j->out, target, hole);
     case GP_TASK_COLORIZE:
         if (cli_image_convert(&j->out, 1, &a, NULL) == GP_OK &&
             cli_image_convert(target, 1, &b, NULL) == GP_OK)

@@ -301,6 +301,10 @@ typedef struct gp_invert_report {
     int iterations;      /* Adam steps taken on the codes */
     int tune_steps;      /* Adam steps taken on the generator's weights */
     float loss;          /* best total loss reached */
+    float fit_psnr;      /* the result against what the task compares (the
+                            degraded target: all of it, the known pixels,
+                            the luminance, the reduction), in dB of the
+                            model's value range; 100 for a perfect fit */
     double seconds;
     bool perceptual;     /* the feature loss was used (network found and
                             the compared image large enough) */

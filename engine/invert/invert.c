@@ -358,6 +358,14 @@ static gp_status optimise(run *r, gp_invert_report *rep, gp_error *err)
     return s;
 }
 
+/* The returned image's pixel term as PSNR over the model's range. */
+static float fit_psnr(run *r)
+{
+    const double span = r->m->info.range_max - r->m->info.range_min;
+    const double mse = pixel_term(r, r->best, false);
+    return mse > 1e-10 * span * span ? (float)(10.0 * log10(span * span / mse)) : 100.0f;
+}
+
 static void run_free(run *r)
 {
     gp_composer_free(&r->k);
@@ -561,6 +569,7 @@ gp_status gp_invert_feature(gp_model *m, const gp_invert_params *p, const gp_ima
     if (s == GP_OK && gp_image_alloc(&result, m->info.width, m->info.height, 3) != GP_OK)
         s = gp_fail(err, GP_ERR_MEMORY, "out of memory for the result image");
     if (s == GP_OK) {
+        rep.fit_psnr = fit_psnr(&r);
         gp_model_output_to_image(m, r.best, &result);
         *out = result;
         if (feature) {

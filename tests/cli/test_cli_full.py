@@ -41,6 +41,7 @@ def load(path):
 def invert(task, args, env):
     status, out, err = run([EXE, task, '-m', MODEL] + args + QUICK, env=env)
     check(status == 0, '%s --full exits 0 (%s)' % (task, err.strip()))
+    report = None
     if status == 0:
         report = json.loads(out.strip().splitlines()[-1])
         check(report['task'] == task, '%s --full reports its task' % task)
@@ -48,7 +49,7 @@ def invert(task, args, env):
     # (which works on the hole's neighbourhood) says the model sees it stretched.
     check(('stretched to' in err) == (task != 'inpaint'),
           '%s --full: the stretch note %s' % (task, 'missing' if task != 'inpaint' else 'printed'))
-    return status == 0
+    return report
 
 
 def check_formats(tmp, env):
@@ -96,8 +97,13 @@ def main():
     if invert('reconstruct', ['-i', path('in.png'), '-o', path('rec.png')], env):
         check(load(path('rec.png')).shape == (H, W, 3), 'reconstruct --full: the picture size')
 
-    if invert('inpaint', ['-i', path('in.png'), '--mask', path('mask.png'),
-                          '-o', path('fill.png')], env):
+    report = invert('inpaint', ['-i', path('in.png'), '--mask', path('mask.png'),
+                                '-o', path('fill.png')], env)
+    if report:
+        # The merge keeps the known pixels exactly, so psnr is the model's
+        # fit to them, not a constant 100.
+        check(report['psnr'] is not None and 0 < report['psnr'] < 100,
+              'inpaint --full: psnr is the fit (%s)' % report['psnr'])
         out = load(path('fill.png'))
         check(np.array_equal(out[~inside], picture[~inside]),
               'inpaint --full: no pixel outside the mask changes')
