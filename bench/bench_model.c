@@ -60,7 +60,7 @@ static gp_model *open_model(const char *arg)
     char path[4096];
     gp_model *m = NULL;
     gp_error err;
-    if (arg || gp_model_find("faces128.safetensors", path, sizeof path, NULL) == GP_OK) {
+    if (arg || gp_model_find(GP_DEFAULT_MODEL, path, sizeof path, NULL) == GP_OK) {
         if (gp_model_load(arg ? arg : path, &m, &err) != GP_OK) {
             printf("%s\n", err.message);
             return NULL;
@@ -72,7 +72,7 @@ static gp_model *open_model(const char *arg)
     m = random_model(128, default_channels, 1);
     if (m)
         printf("model: random PGGAN of the default shape (128 px, latent 256, widths "
-               "256,256,128,64,32,16; no faces128.safetensors found)\n");
+               "256,256,128,64,32,16; no " GP_DEFAULT_MODEL " found)\n");
     return m;
 }
 

@@ -15,9 +15,6 @@ enum {
     EXIT_CANCELLED = 130, /* interrupted (128 + SIGINT, as shells report it) */
 };
 
-/* The model `--model` defaults to, looked up with gp_model_find(). */
-#define CLI_DEFAULT_MODEL "faces128.safetensors"
-
 /* Prints "ganprior: MESSAGE" on stderr and returns EXIT_RUNTIME, or
  * EXIT_CANCELLED when the error is a cancellation. */
 int cli_report(const gp_error *err);

@@ -39,7 +39,7 @@ static void print_info(const gp_model *m, const char *path)
 
 int cmd_info(int argc, char **argv)
 {
-    const char *model = CLI_DEFAULT_MODEL;
+    const char *model = GP_DEFAULT_MODEL;
     const arg_opt opts[] = { cli_model_option(&model) };
     const arg_command cmd = {
         .name = "info", .synopsis = "[--model MODEL]",

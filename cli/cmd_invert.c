@@ -442,7 +442,7 @@ static int run(invert_job *j)
 
 int cmd_invert(int argc, char **argv)
 {
-    invert_job j = { .def = find_task(argv[0]), .model = CLI_DEFAULT_MODEL };
+    invert_job j = { .def = find_task(argv[0]), .model = GP_DEFAULT_MODEL };
     gp_invert_params_default(&j.p, j.def->task);
     j.method = (int)j.p.method;
     j.start = (int)j.p.search.start;

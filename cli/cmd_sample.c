@@ -37,7 +37,7 @@ static gp_status render_grid(gp_model *m, uint64_t seed, int n, gp_image *out, g
 
 int cmd_sample(int argc, char **argv)
 {
-    const char *model = CLI_DEFAULT_MODEL, *output = NULL;
+    const char *model = GP_DEFAULT_MODEL, *output = NULL;
     uint64_t seed = 0;
     int grid = 1;
     const arg_opt opts[] = {

@@ -100,7 +100,7 @@ static int run(subspaces_job *j, const arg_command *cmd)
 
 int cmd_subspaces(int argc, char **argv)
 {
-    subspaces_job j = { .model = CLI_DEFAULT_MODEL };
+    subspaces_job j = { .model = GP_DEFAULT_MODEL };
     gp_subspace_params_default(&j.p);
     j.sparsity = (int)j.p.sparsity;
     const arg_opt opts[] = {

@@ -114,7 +114,7 @@ static int run(swap_job *j, const arg_command *cmd)
 
 int cmd_swap(int argc, char **argv)
 {
-    swap_job j = { .model = CLI_DEFAULT_MODEL };
+    swap_job j = { .model = GP_DEFAULT_MODEL };
     gp_invert_params_default(&j.p, GP_TASK_RECONSTRUCT);
     j.p.method = GP_METHOD_SUBSPACE;
     const arg_opt opts[] = {

@@ -73,14 +73,14 @@ void gpp_options_to_params(const gpp_options *o, gp_task task, gp_invert_params 
 static gp_status open_model(const gpp_options *o, gp_model **m, gp_error *err)
 {
     char path[4096];
-    const char *name = o->model[0] ? o->model : GPP_DEFAULT_MODEL;
+    const char *name = o->model[0] ? o->model : GP_DEFAULT_MODEL;
     gp_error found;
     gp_status s = gp_model_find(name, path, sizeof path, &found);
     if (s != GP_OK && !o->model[0])
         return gp_fail(err, s,
                        "The default face model (%s) is not installed.  Choose a model file "
                        "in the dialog, or install one (see INSTALL.md).  %s",
-                       GPP_DEFAULT_MODEL, found.message);
+                       GP_DEFAULT_MODEL, found.message);
     if (s != GP_OK)
         return gp_fail(err, s, "%s", found.message);
     return s == GP_OK ? gp_model_load(path, m, err) : s;

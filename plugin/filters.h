@@ -42,8 +42,6 @@ typedef struct gpp_options {
     int detail;        /* generator tuning steps after the search; 0 = off */
 } gpp_options;
 
-#define GPP_DEFAULT_MODEL "faces128.safetensors"
-
 void gpp_options_default(gpp_options *o);
 /* The engine settings these options mean for task. */
 void gpp_options_to_params(const gpp_options *o, gp_task task, gp_invert_params *p);

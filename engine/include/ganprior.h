@@ -484,6 +484,10 @@ gp_status gp_face_landmarks(gp_face_finder *f, const gp_image *img, const float 
 gp_status gp_model_find(const char *name, char *buf, size_t size,
                         gp_error *err);
 
+/* The project's own face model: what the front ends load when no model
+ * is named (the file name says its size). */
+#define GP_DEFAULT_MODEL "faces128.safetensors"
+
 #ifdef __cplusplus
 }
 #endif
