@@ -232,14 +232,39 @@ static bool same_aspect(int w1, int h1, int w2, int h2)
     return fabs((double)w1 * h2 - (double)w2 * h1) <= 0.01 * (double)w1 * h2;
 }
 
-/* Whether any pixel of the mask is a hole. */
-static bool has_hole(const gp_image *mask)
+/* How many pixels of the mask are (partly) hole. */
+static size_t hole_pixels(const gp_image *mask)
 {
     const size_t n = (size_t)mask->width * mask->height;
+    size_t holes = 0;
     for (size_t i = 0; i < n; i++)
-        if (mask->data[i] > 0.0f)
-            return true;
-    return false;
+        holes += mask->data[i] > 0.0f;
+    return holes;
+}
+
+/* What the mask leaves to do: something, but not everything. */
+static gp_status check_mask(const invert_job *j, gp_error *err)
+{
+    const size_t holes = hole_pixels(&j->mask);
+    if (holes == 0)
+        return gp_fail(err, GP_ERR_ARGUMENT, "mask %s is black everywhere: there is no hole to fill",
+                       j->mask_path);
+    if (holes == (size_t)j->mask.width * j->mask.height)
+        return gp_fail(err, GP_ERR_ARGUMENT, "mask %s is white everywhere: nothing of %s is left "
+                       "to fill the hole from", j->mask_path, j->input);
+    return GP_OK;
+}
+
+/* --full super-resolution writes the picture enlarged: within the
+ * bridge's largest side. */
+static gp_status check_enlargement(const invert_job *j, gp_error *err)
+{
+    const int f = j->p.superres_factor, w = j->picture.width, h = j->picture.height;
+    if (!j->full || j->def->task != GP_TASK_SUPERRES || (long)(w > h ? w : h) * f <= GPB_MAX_SIDE)
+        return GP_OK;
+    return gp_fail(err, GP_ERR_ARGUMENT, "%s enlarged %d times would be %ldx%ld pixels, more than "
+                   "%d a side: use a smaller --factor or a smaller picture", j->input, f,
+                   (long)w * f, (long)h * f, GPB_MAX_SIDE);
 }
 
 /* Reads the picture and the mask, and refuses (in the command line's
@@ -251,6 +276,8 @@ static gp_status read_inputs(invert_job *j, gp_error *err)
     if (s == GP_OK && (j->picture.width < CLI_MIN_SIDE || j->picture.height < CLI_MIN_SIDE))
         s = gp_fail(err, GP_ERR_ARGUMENT, "%s is only %dx%d pixels; a picture needs at least %dx%d",
                     j->input, j->picture.width, j->picture.height, CLI_MIN_SIDE, CLI_MIN_SIDE);
+    if (s == GP_OK)
+        s = check_enlargement(j, err);
     if (s != GP_OK || !j->mask_path)
         return s;
     s = cli_picture_read(j->mask_path, 1, &j->mask, err);
@@ -259,9 +286,8 @@ static gp_status read_inputs(invert_job *j, gp_error *err)
         s = gp_fail(err, GP_ERR_ARGUMENT, "mask %s is %dx%d, a different shape from %s (%dx%d)",
                      j->mask_path, j->mask.width, j->mask.height, j->input, j->picture.width,
                      j->picture.height);
-    else if (s == GP_OK && !has_hole(&j->mask))
-        s = gp_fail(err, GP_ERR_ARGUMENT, "mask %s is black everywhere: there is no hole to fill",
-                    j->mask_path);
+    else if (s == GP_OK)
+        s = check_mask(j, err);
     return s;
 }
 

@@ -41,6 +41,7 @@ def make_files(tmp):
     f['wide_mask'] = write_png(os.path.join(tmp, 'wide.png'), 32, 16, lambda x, y: (0, 0, 0))
     f['white_mask'] = write_png(os.path.join(tmp, 'white.png'), 16, 16, lambda x, y: (255,) * 3)
     f['black_mask'] = write_png(os.path.join(tmp, 'black.png'), 16, 16, lambda x, y: (0,) * 3)
+    f['wide_low'] = write_png(os.path.join(tmp, 'wide-low.png'), 1200, 4, lambda x, y: (x % 256, y, 9))
     f['dot'] = write_png(os.path.join(tmp, 'dot.png'), 1, 1, lambda x, y: (90, 90, 90))
     f['text'] = os.path.join(tmp, 'notes.png')
     with open(f['text'], 'w') as out:
@@ -204,13 +205,17 @@ def file_cases(cmd, f):
             (mask('text'), 1, ['notes.png', 'not a PNG, JPEG, TIFF or WebP']),
             (mask('black_mask'), 1, ['black.png is black everywhere']),
             (mask('black_mask') + ['--full'], 1, ['black.png is black everywhere']),
+            (mask('white_mask'), 1, ['white.png is white everywhere', 'in.png']),
+            (mask('white_mask') + ['--full'], 1, ['white.png is white everywhere', 'in.png']),
         ]
-        if HAVE_MODEL:
-            cases.append((mask('white_mask'), 1, ['covers the whole image']))
     if HAVE_MODEL:
         cases.append((base + model + ['--layer', '7'], 2,
                       ['--layer 7 is not a split point of pggan-tiny-random (1..6)']))
         if cmd == 'superres':
+            # --full writes the picture enlarged: 4 px x 16 is within the
+            # largest side, a 1200 px picture x 16 is not.
+            cases.append((swap('wide_low') + ['--factor', '16', '--full'], 1,
+                          ['enlarged 16 times would be 19200x64', 'more than 16384']))
             cases.append((base + model + ['--factor', '3'], 2,
                           ['--factor 3 does not divide the model size 16x16']))
     return cases
