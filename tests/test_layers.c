@@ -341,6 +341,12 @@ static void grads_conv2d(void)
         { 2, 2, 4, 2, 1, true, 3, 8, 8 },
         { 1, 2, 4, 2, 3, true, 3, 5, 5 },
         { 2, 2, 4, 1, 0, false, 1, 4, 6 },
+        /* stride 1, input gradient as a flipped convolution: batches,
+         * even kernels, padding up to k - 1 */
+        { 2, 3, 3, 1, 1, true, 3, 6, 5 },
+        { 3, 2, 4, 1, 2, false, 2, 5, 6 },
+        { 2, 2, 3, 1, 2, true, 2, 4, 4 },
+        { 2, 3, 1, 1, 0, true, 2, 3, 3 },
     };
     for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
         char name[96];
