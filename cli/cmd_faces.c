@@ -37,6 +37,7 @@ int cmd_faces(int argc, char **argv)
     gp_face_params p;
     gp_face_params_default(&p);
     int max = 100;
+    bool single = false;
     const arg_opt opts[] = {
         { .name = "input", .short_name = 'i', .kind = ARG_STRING, .value = &input, .required = true,
           .metavar = "IN.png", .help = "the picture" },
@@ -48,23 +49,30 @@ int cmd_faces(int argc, char **argv)
           .metavar = "N", .help = "detector input side, a multiple of 32: larger finds smaller faces" },
         { .name = "threshold", .kind = ARG_FLOAT, .value = &p.score_threshold, .min = 0.01, .max = 0.99,
           .metavar = "S", .help = "lowest detector score kept" },
+        { .name = "min-face", .kind = ARG_FLOAT, .value = &p.min_face, .min = 0, .max = 100000,
+          .metavar = "PX", .help = "smallest face box looked for, in pixels (0: max(40, long side / 48))" },
+        { .name = "single-pass", .kind = ARG_FLAG, .value = &single,
+          .help = "face-api's one pass over the whole picture (no tiles): faster, misses small and tight faces" },
         { .name = "max", .kind = ARG_INT, .value = &max, .min = 1, .max = 10000, .metavar = "N",
           .help = "at most N faces, best first" },
     };
     const arg_command cmd = {
-        .name = "faces", .synopsis = "-i IN.png [--detector FILE] [--landmarks FILE] [--input-size N]",
+        .name = "faces", .synopsis = "-i IN.png [--detector FILE] [--landmarks FILE] [--input-size N] [--min-face PX]",
         .summary = "Finds the faces in a picture and prints one JSON object: the picture's\n"
                    "size, the seconds taken and \"faces\", one object per face (best first)\n"
                    "with its box [left, top, width, height] and score, the eye centres,\n"
                    "nose tip and mouth corners (right = the person's right, on the picture's\n"
                    "left) and the 68 iBUG landmarks, all in pixels of the picture.  The\n"
                    "networks are face-api's tiny face detector and 68-point tiny landmark net\n"
-                   "(MIT), looked up like models.",
+                   "(MIT), looked up like models.  The detector runs on the whole picture,\n"
+                   "on the picture shrunk into the middle of its input (large tight faces)\n"
+                   "and on overlapping tiles enlarged so faces down to --min-face show.",
         .opts = opts, .nopts = sizeof opts / sizeof opts[0],
     };
     arg_result r = args_parse(&cmd, argc, argv);
     if (r != ARGS_OK)
         return r;
+    p.multiscale = !single;
     if (p.input_size % 32)
         return args_usage_error(&cmd, "--input-size must be a multiple of 32, not %d", p.input_size);
     gp_error err = { 0 };

@@ -440,13 +440,22 @@ typedef struct gp_face {
 
 typedef struct gp_face_params {
     int input_size;        /* 416: side of the detector's square input, a
-                              multiple of 32 in 64..1024; larger finds
-                              smaller faces, slower (faces below about
-                              input_size/12 of the picture's long side are
-                              missed) */
+                              multiple of 32 in 64..1024 (one pass finds
+                              faces down to about input_size/12 of the
+                              picture's long side) */
     float score_threshold; /* 0.5: boxes scoring above it are kept, (0, 1) */
     float iou_threshold;   /* 0.4: overlap (IoU) above which the lower-scoring
                               of two boxes is dropped, (0, 1] */
+    bool multiscale;       /* true: the picture area-averaged to the input,
+                              once more small in the middle of it (large
+                              tight faces), and overlapping tiles at larger
+                              scales for faces down to min_face; false:
+                              face-api's own single pass (the picture padded
+                              to a square, TensorFlow's bilinear resize) */
+    float min_face;        /* 0 (automatic: max(40, long side / 48)): the
+                              smallest face box, in picture pixels, the
+                              tiles look for; smaller is slower (multiscale
+                              only, >= 0) */
 } gp_face_params;
 
 void gp_face_params_default(gp_face_params *p);
