@@ -30,7 +30,7 @@ LICENCE = ("weights: the ganprior project, GPL-3.0-or-later; trained on UTKFace 
 # the square image: measured by models/face_frame.py on the training crops
 # (the same figures as engine/faces/frame.c's default).  Stored as the
 # model's ganprior.face_frame so faces are aligned to the data it learnt.
-FACE_FRAME = [[0.2906, 0.2842], [0.6777, 0.2845], [0.4843, 0.5137], [0.3166, 0.6850], [0.6467, 0.6891]]
+FACE_FRAME = [[0.2898, 0.2845], [0.6778, 0.2844], [0.4825, 0.5140], [0.3163, 0.6841], [0.6486, 0.6881]]
 
 
 def generator_metadata(training=None):
