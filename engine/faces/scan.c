@@ -146,7 +146,7 @@ gp_status gp_fa_scan(const gp_fa_detector *d, const gp_face_params *p, const gp_
         /* tile levels, smallest faces first, until the whole pass finds them */
         const double need = SMALLEST / s0;
         double lo = p->min_face > 0 ? p->min_face : fmax(40.0, lng / 48.0);
-        while (s == GP_OK && lo < need) {
+        while (s == GP_OK && lo < 0.9 * need) { /* a sliver of sizes is not worth a level */
             const double sc = fmin(SMALLEST / lo, MAX_ZOOM);
             const int t = (int)floor(size / sc), o = t / 3;
             int sx[MAX_TILES], sy[MAX_TILES];
