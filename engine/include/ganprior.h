@@ -455,7 +455,10 @@ typedef struct gp_face_params {
     float min_face;        /* 0 (automatic: max(40, long side / 48)): the
                               smallest face box, in picture pixels, the
                               tiles look for; smaller is slower (multiscale
-                              only, >= 0) */
+                              only, >= 0).  By default a 1000x750 picture
+                              takes 14 detector runs (about 1.5-2.5 s on two
+                              busy cores, against 0.1-0.2 s for one pass),
+                              a 6000x4000 one 56 (about 8 s) */
 } gp_face_params;
 
 void gp_face_params_default(gp_face_params *p);
