@@ -69,6 +69,7 @@ static void check_detector(const gp_fa_detector *d, gp_face_finder *finder, gp_s
     gp_face_params_default(&p);
     p.input_size = size;
     p.score_threshold = 0.05f;
+    p.multiscale = false; /* face-api's own single pass, as the golden ran */
     int nf = -1;
     CHECK(gp_faces_find(finder, &p, &img, faces, 8, &nf, &err) == GP_OK, "%s", err.message);
     CHECK(nf == nwant, "%s: gp_faces_find %d faces, face-api %d", name, nf, nwant);

@@ -74,12 +74,13 @@ typedef struct figures {
 } figures;
 
 static void run(gp_face_finder *f, gp_safetensors *pics, truth_face *truth, int ntruth, int npics,
-                int input_size, figures *fig)
+                int input_size, bool multiscale, figures *fig)
 {
     memset(fig, 0, sizeof *fig);
     gp_face_params p;
     gp_face_params_default(&p);
     p.input_size = input_size;
+    p.multiscale = multiscale;
     for (int t = 0; t < ntruth; t++)
         truth[t].matched = false;
     for (int k = 0; k < npics; k++) {
@@ -132,8 +133,8 @@ static void run(gp_face_finder *f, gp_safetensors *pics, truth_face *truth, int 
     for (int t = 0; t < ntruth; t++)
         if (!truth[t].matched) {
             float w = truth[t].hi[0] - truth[t].lo[0];
-            printf("  input %d: missed the face in picture %d at (%.0f, %.0f), landmarks %.0f px wide\n",
-                   input_size, truth[t].pic, truth[t].lo[0], truth[t].lo[1], w);
+            printf("  input %d%s: missed the face in picture %d at (%.0f, %.0f), landmarks %.0f px wide\n",
+                   input_size, multiscale ? " multiscale" : "", truth[t].pic, truth[t].lo[0], truth[t].lo[1], w);
         }
 }
 
@@ -199,21 +200,29 @@ int main(int argc, char **argv)
     printf("%d faces in %d pictures; found alone (truth from the detector's box): %d\n", ntruth, npics,
            alone_found);
     figures fig;
-    run(f, pics, truth, ntruth, npics, 416, &fig);
-    report("input 416 (default)", &fig);
-    /* Measured on this set (20 pictures, 47 faces): recall 24/47 at 416 and
-     * 36/47 at 608 (the tiny detector misses faces under ~input_size/12 of
-     * the long side, and some large tight crops without hair or chin), no
-     * false positives, median eye error 0.024-0.026 IOD, 90th percentile
-     * 0.054-0.056 IOD.  The limits leave a little room below those. */
-    CHECK((double)fig.found / ntruth >= 0.45, "recall %d/%d", fig.found, ntruth);
+    run(f, pics, truth, ntruth, npics, 416, true, &fig);
+    report("multiscale, input 416 (default)", &fig);
+    /* Measured: recall 46/47 (the one miss is also missed by every single
+     * pass), no false positives, median eye error 0.026-0.028 IOD, 90th
+     * percentile 0.048-0.049 IOD, in 14 detector runs per 1000x750 picture
+     * (the whole picture, the picture small, 12 tiles at 1.2x). */
+    CHECK((double)fig.found / ntruth >= 0.90, "recall %d/%d", fig.found, ntruth);
     CHECK(fig.false_pos <= 2, "%d false positives", fig.false_pos);
     CHECK(fig.found && fig.eye_iod[fig.found / 2] < 0.05, "median eye error %.3f IOD",
           fig.found ? fig.eye_iod[fig.found / 2] : 0);
     CHECK(fig.found && fig.eye_iod[fig.found * 9 / 10] < 0.10, "90th pct eye error %.3f IOD",
           fig.found ? fig.eye_iod[fig.found * 9 / 10] : 0);
-    run(f, pics, truth, ntruth, npics, 608, &fig);
-    report("input 608", &fig);
+    /* face-api's single pass: measured on this set (20 pictures, 47 faces)
+     * recall 24/47 at 416 and 36/47 at 608 (the tiny detector misses faces
+     * under ~input_size/12 of the long side, and some large tight crops
+     * without hair or chin), no false positives, median eye error
+     * 0.024-0.026 IOD, 90th percentile 0.054-0.056 IOD. */
+    run(f, pics, truth, ntruth, npics, 416, false, &fig);
+    report("single pass, input 416", &fig);
+    CHECK((double)fig.found / ntruth >= 0.45, "single-pass recall %d/%d", fig.found, ntruth);
+    CHECK(fig.false_pos <= 2, "%d false positives in a single pass", fig.false_pos);
+    run(f, pics, truth, ntruth, npics, 608, false, &fig);
+    report("single pass, input 608", &fig);
     CHECK((double)fig.found / ntruth >= 0.70, "recall at 608: %d/%d", fig.found, ntruth);
     CHECK(fig.false_pos <= 2, "%d false positives at 608", fig.false_pos);
     CHECK(fig.found && fig.eye_iod[fig.found * 9 / 10] < 0.10, "90th pct eye error at 608");

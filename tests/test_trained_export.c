@@ -33,6 +33,13 @@ int main(int argc, char **argv)
         gp_model_free(g);
         return 1;
     }
+    /* the exporter's face frame (models/train/export.py) is the engine's default */
+    float frame[5][2], def[5][2];
+    gp_model_face_frame(NULL, def);
+    CHECK(gp_model_face_frame(g, frame), "the exported generator has no ganprior.face_frame");
+    for (int i = 0; i < 5; i++)
+        CHECK(fabsf(frame[i][0] - def[i][0]) < 1e-6f && fabsf(frame[i][1] - def[i][1]) < 1e-6f,
+              "exported face frame point %d differs from the engine's default", i);
     size_t nx, nl;
     int64_t xd[GP_ST_MAX_DIMS];
     float *x = ref_tensor(ref, "x", &nx, xd), *want = ref_tensor(ref, "logits", &nl, NULL);

@@ -39,7 +39,8 @@ def main():
                 p.normal_(0, 0.1)
     meta = argparse.Namespace(name="trained-export", licence="test", provenance="test", dtype="F32")
     meta.output = a.generator
-    safetensors_io.write_model(meta, *convert(export.truncated(G.state_dict(), LEVEL)))
+    safetensors_io.write_model(meta, *convert(export.truncated(G.state_dict(), LEVEL)),
+                               extra=export.generator_metadata())
     meta.output = a.discriminator
     safetensors_io.write_model(meta, *export.discriminator_file(D.state_dict(), CHANNELS, LEVEL))
 

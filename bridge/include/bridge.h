@@ -88,6 +88,30 @@ gp_status gpb_target_prepare(const gp_model_info *model, const gp_invert_params 
                              gpb_resampler resample, gpb_target *out, gp_error *err);
 void gpb_target_release(gpb_target *t);
 
+/* ---- a face in the model's frame and back (GEGL builds only) -------------- */
+
+/* The face's square: picture (RGB) resampled with GEGL's LoHalo through
+ * to_model (gp_face_align: picture pixels -> the model's size x size
+ * square) into crop (allocated here, size x size RGB), edges clamped. */
+gp_status gpb_face_crop(const gp_image *picture, const gp_similarity *to_model, int size,
+                        gp_image *crop, gp_error *err);
+
+/* The face mask of a model square: an ellipse about the frame's five
+ * points (centred between their mean x and midway from the eyes to the
+ * mouth; GPB_FACE_MASK_WIDTH x GPB_FACE_MASK_HEIGHT inter-ocular distances
+ * in radius), 1 inside, falling smoothly to 0 over the outer feather
+ * (0..1) of its radius.  mask: size x size, 1 channel, allocated. */
+#define GPB_FACE_MASK_WIDTH 1.1
+#define GPB_FACE_MASK_HEIGHT 1.35
+void gpb_face_mask(const float frame[5][2], int size, float feather, gp_image *mask);
+
+/* out (allocated here) = picture with crop (the model's square, e.g. the
+ * restored face) put back through the inverse of to_model, blended by the
+ * feathered face mask carried through the same transform: pixels outside
+ * the mask are picture's, bit for bit. */
+gp_status gpb_face_paste(const gp_image *picture, const gp_image *crop, const gp_similarity *to_model,
+                         const float frame[5][2], float feather, gp_image *out, gp_error *err);
+
 /* ---- a whole filter call on GEGL buffers (GEGL builds only) --------------- */
 
 typedef struct gpb_input {

@@ -3,6 +3,7 @@
 #include "faces/detector.h"
 #include "faces/input.h"
 #include "faces/landmarks.h"
+#include "faces/scan.h"
 #include "core/error.h"
 #include "model/find.h"
 
@@ -16,12 +17,10 @@ struct gp_face_finder {
     gp_fa_landmarker landmarker;
 };
 
-/* Candidate boxes decoded before suppression: g*g*5 at the largest input. */
-enum { MAX_CANDIDATES = 32 * 32 * GP_FA_ANCHORS };
-
 void gp_face_params_default(gp_face_params *p)
 {
-    *p = (gp_face_params){ .input_size = 416, .score_threshold = 0.5f, .iou_threshold = 0.4f };
+    *p = (gp_face_params){ .input_size = 416, .score_threshold = 0.5f, .iou_threshold = 0.4f,
+                           .multiscale = true, .min_face = 0.0f };
 }
 
 static gp_status locate(const char *given, const char *name, char *buf, size_t size,
@@ -128,24 +127,12 @@ gp_status gp_faces_find(gp_face_finder *f, const gp_face_params *p, const gp_ima
         return gp_fail(err, GP_ERR_ARGUMENT, "score threshold must be in (0, 1), IoU in (0, 1]");
     if (max < 0 || (max > 0 && !faces))
         return gp_fail(err, GP_ERR_ARGUMENT, "no room for the faces");
-    const int size = p->input_size;
-    float *in = malloc((size_t)3 * size * size * sizeof(float)), *grid = NULL;
-    gp_fa_box *boxes = malloc(MAX_CANDIDATES * sizeof *boxes);
-    int g = 0, before;
-    if (!in || !boxes)
-        s = gp_fail(err, GP_ERR_MEMORY, "out of memory");
-    if (s == GP_OK) {
-        gp_fa_input(img, 0, 0, img->width, img->height, false, size, gp_fa_detector_mean, in, &before);
-        s = gp_fa_detector_run(&f->detector, in, size, &grid, &g, err);
-    }
-    free(in);
-    int count = 0;
-    if (s == GP_OK) {
-        count = gp_fa_decode(grid, g, size, img->width, img->height, p->score_threshold, boxes,
-                             MAX_CANDIDATES);
-        count = gp_fa_nms(boxes, count, p->iou_threshold);
-    }
-    free(grid);
+    if (!(p->min_face >= 0.0f))
+        return gp_fail(err, GP_ERR_ARGUMENT, "the smallest face size must be >= 0 px");
+    gp_fa_boxes cand = { 0 };
+    s = gp_fa_scan(&f->detector, p, img, &cand, NULL, err);
+    const int count = s == GP_OK ? gp_fa_nms(cand.box, cand.n, p->iou_threshold) : 0;
+    gp_fa_box *boxes = cand.box;
     for (int i = 0; i < count && *n < max && s == GP_OK; i++) {
         const float box[4] = { boxes[i].x, boxes[i].y, boxes[i].w, boxes[i].h };
         gp_face *face = &faces[*n];
@@ -162,7 +149,7 @@ gp_status gp_faces_find(gp_face_finder *f, const gp_face_params *p, const gp_ima
         face->score = boxes[i].score;
         (*n)++;
     }
-    free(boxes);
+    gp_fa_boxes_release(&cand);
     if (s != GP_OK) {
         *n = 0;
         return s;

@@ -444,13 +444,25 @@ typedef struct gp_face {
 
 typedef struct gp_face_params {
     int input_size;        /* 416: side of the detector's square input, a
-                              multiple of 32 in 64..1024; larger finds
-                              smaller faces, slower (faces below about
-                              input_size/12 of the picture's long side are
-                              missed) */
+                              multiple of 32 in 64..1024 (one pass finds
+                              faces down to about input_size/12 of the
+                              picture's long side) */
     float score_threshold; /* 0.5: boxes scoring above it are kept, (0, 1) */
     float iou_threshold;   /* 0.4: overlap (IoU) above which the lower-scoring
                               of two boxes is dropped, (0, 1] */
+    bool multiscale;       /* true: the picture area-averaged to the input,
+                              once more small in the middle of it (large
+                              tight faces), and overlapping tiles at larger
+                              scales for faces down to min_face; false:
+                              face-api's own single pass (the picture padded
+                              to a square, TensorFlow's bilinear resize) */
+    float min_face;        /* 0 (automatic: max(40, long side / 48)): the
+                              smallest face box, in picture pixels, the
+                              tiles look for; smaller is slower (multiscale
+                              only, >= 0).  By default a 1000x750 picture
+                              takes 14 detector runs (about 1.5-2.5 s on two
+                              busy cores, against 0.1-0.2 s for one pass),
+                              a 6000x4000 one 56 (about 8 s) */
 } gp_face_params;
 
 void gp_face_params_default(gp_face_params *p);
@@ -477,6 +489,58 @@ gp_status gp_faces_find(gp_face_finder *f, const gp_face_params *p, const gp_ima
  * into face (box and score: the box as used, and 1). */
 gp_status gp_face_landmarks(gp_face_finder *f, const gp_image *img, const float box[4],
                             gp_face *face, gp_error *err);
+
+/* ---- a face in the model's frame ---------------------------------------
+ *
+ * Faces are aligned by five points, always in this order: the eye centres
+ * (the person's right first), the nose tip, the mouth corners (right
+ * first).  A model's frame is where its faces put them on average, in
+ * unit coordinates of its square image (0..1 of the side, x right, y
+ * down, the image spanning [0, 1]); gp_face_align maps a found face onto
+ * it with a similarity transform (rotation, uniform scale, translation)
+ * so the face can be cropped to the model's size, restored there and
+ * put back through the inverse:
+ *
+ *   float frame[5][2];
+ *   gp_model_face_frame(m, frame);
+ *   gp_similarity to_model, to_picture;
+ *   gp_face_align(&faces[i], frame, info->width, &to_model, &to_picture, &err);
+ */
+
+/* The five points of a found face, in the order above. */
+void gp_face_five(const gp_face *f, float pts[5][2]);
+
+/* The model's frame into pts: from its file's metadata key
+ * ganprior.face_frame (JSON, five [x, y] points in 0..1; a malformed value
+ * fails gp_model_load) when present, else the default measured on the
+ * project's training faces (engine/faces/frame.c, models/face_frame.py).
+ * m may be NULL for the default.  Returns whether the file had its own. */
+bool gp_model_face_frame(const gp_model *m, float pts[5][2]);
+
+/* A similarity transform as a 2x3 matrix: a point (x, y) goes to
+ * (m[0][0] x + m[0][1] y + m[0][2], m[1][0] x + m[1][1] y + m[1][2]), with
+ * m[0][0] = m[1][1] = s cos r and m[1][0] = -m[0][1] = s sin r. */
+typedef struct gp_similarity {
+    double m[2][3];
+} gp_similarity;
+
+/* The similarity taking src[i] nearest to dst[i] in least squares over n
+ * >= 2 points (Umeyama 1991, restricted to proper rotations; exact when
+ * one exists).  GP_ERR_ARGUMENT when the src (or the dst) points all
+ * coincide or a value is not finite. */
+gp_status gp_similarity_fit(const float (*src)[2], const float (*dst)[2], int n,
+                            gp_similarity *out, gp_error *err);
+/* inv (may be t) = t's inverse; t's scale must be non-zero. */
+void gp_similarity_invert(const gp_similarity *t, gp_similarity *inv);
+/* q (may be p) = t applied to p. */
+void gp_similarity_apply(const gp_similarity *t, const float p[2], float q[2]);
+
+/* The similarity taking face's picture pixels into a size x size model
+ * image so its five points best match frame * size, into *to_model, and
+ * the inverse into *to_picture (either may be NULL).  Points use pixel
+ * edges (a pixel's centre at +0.5) in both, as gp_face does. */
+gp_status gp_face_align(const gp_face *face, const float frame[5][2], int size,
+                        gp_similarity *to_model, gp_similarity *to_picture, gp_error *err);
 
 /* Where models are looked for when a name (not a path) is given:
  * $GANPRIOR_MODEL_PATH, then $XDG_DATA_HOME/ganprior/models, then the

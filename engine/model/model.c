@@ -95,6 +95,36 @@ static gp_status fill_info(gp_model *m, const char *path, gp_error *err)
     return GP_OK;
 }
 
+/* ganprior.face_frame, when present: five [x, y] points in unit
+ * coordinates of the model's image (see gp_model_face_frame). */
+static gp_status read_face_frame(gp_model *m, const gp_safetensors *st, const char *path,
+                                 gp_error *err)
+{
+    const char *text = gp_safetensors_meta(st, "ganprior.face_frame");
+    if (!text)
+        return GP_OK;
+    json_object *j = json_tokener_parse(text);
+    bool ok = j && json_object_is_type(j, json_type_array) && json_object_array_length(j) == 5;
+    for (size_t i = 0; ok && i < 5; i++) {
+        json_object *pt = json_object_array_get_idx(j, i);
+        ok = json_object_is_type(pt, json_type_array) && json_object_array_length(pt) == 2;
+        for (size_t c = 0; ok && c < 2; c++) {
+            json_object *v = json_object_array_get_idx(pt, c);
+            double x = json_object_get_double(v);
+            ok = (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)) &&
+                 x >= 0.0 && x <= 1.0;
+            m->face_frame[i][c] = (float)x;
+        }
+    }
+    if (j)
+        json_object_put(j);
+    if (!ok)
+        return gp_fail(err, GP_ERR_FORMAT,
+                       "%s: ganprior.face_frame is not five [x, y] points in 0..1", path);
+    m->has_face_frame = true;
+    return GP_OK;
+}
+
 /* The model in an open reader (closed here); path names it. */
 static gp_status load_from(gp_safetensors *st, const char *path, gp_model **out, gp_error *err)
 {
@@ -116,6 +146,8 @@ static gp_status load_from(gp_safetensors *st, const char *path, gp_model **out,
         s = read_common(m, arch, path, err);
         if (s == GP_OK)
             s = build_net(m, st, arch, err);
+        if (s == GP_OK)
+            s = read_face_frame(m, st, path, err);
         if (s == GP_OK)
             s = fill_info(m, path, err);
     }

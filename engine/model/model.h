@@ -11,6 +11,8 @@ struct gp_model {
     gp_model_info info;
     char *name, *family, *licence, *provenance;
     char *path; /* the file it was loaded from: sidecars sit next to it */
+    bool has_face_frame;     /* the metadata's ganprior.face_frame was read */
+    float face_frame[5][2];  /* its five points, unit coordinates */
 };
 
 /* Draws one latent vector (info.latent_size floats). */

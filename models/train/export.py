@@ -25,6 +25,22 @@ from convert_pggan import convert  # noqa: E402
 LICENCE = ("weights: the ganprior project, GPL-3.0-or-later; trained on UTKFace face crops, "
            "whose terms allow non-commercial research use only")
 
+# Where the training faces put their five points (eye centres, the
+# person's right first; nose tip; mouth corners), in unit coordinates of
+# the square image: measured by models/face_frame.py on the training crops
+# (the same figures as engine/faces/frame.c's default).  Stored as the
+# model's ganprior.face_frame so faces are aligned to the data it learnt.
+FACE_FRAME = [[0.2898, 0.2845], [0.6778, 0.2844], [0.4825, 0.5140], [0.3163, 0.6841], [0.6486, 0.6881]]
+
+
+def generator_metadata(training=None):
+    """The extra metadata of an exported generator: its face frame and, when
+    given, how it was trained."""
+    extra = {"ganprior.face_frame": json.dumps(FACE_FRAME)}
+    if training is not None:
+        extra["ganprior.training"] = json.dumps(training)
+    return extra
+
 
 def truncated(state, level):
     """The generator's state dict cut to levels 0..level (its last toRGB head
@@ -117,7 +133,7 @@ def main():
     args = argparse.Namespace(output=a.output, name=name, licence=LICENCE, dtype=a.dtype,
                               provenance=f"ganprior models/train/train_gan.py run, EMA generator, "
                                          f"{ckpt['nimg'] / 1000:.0f} kimg")
-    safetensors_io.write_model(args, tensors, arch, extra={"ganprior.training": json.dumps(training)})
+    safetensors_io.write_model(args, tensors, arch, extra=generator_metadata(training))
     disc = os.path.splitext(a.output)[0] + "-disc.safetensors"
     args.output, args.name = disc, name + "-disc"
     args.provenance = args.provenance.replace("EMA generator", "discriminator")

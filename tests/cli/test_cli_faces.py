@@ -8,7 +8,9 @@ MODELS_DIR holds faceapi-detector.safetensors and
 faceapi-landmarks.safetensors (the source tree's models/).  A blank
 picture gives valid JSON with no faces; the networks are found through
 $GANPRIOR_MODEL_PATH or named with --detector/--landmarks; a malformed or
-missing network file exits 1 with its name; usage errors exit 2.
+missing network file exits 1 with its name; usage errors exit 2;
+--single-pass, --min-face and --frame (a mosaic of crops, one JSON line
+each) run.
 """
 import json
 import os
@@ -59,4 +61,14 @@ with tempfile.TemporaryDirectory() as tmp:
         check(rc == 2 and out == '', f'{argv}: exit {rc}')
     rc, out, err = run([EXE, 'faces', '-i', os.path.join(tmp, 'missing.png')], env_models)
     check(rc == 1 and 'missing.png' in err, f'missing input: {rc} {err}')
+
+    # The single pass and the smallest face size are options; --frame reads
+    # a mosaic of crops (here 2 x 1 blank 160 px ones: no face in either).
+    for extra in (['--single-pass'], ['--min-face', '64']):
+        rc, out, err = run([EXE, 'faces', '-i', blank] + extra, env_models)
+        check(rc == 0 and json.loads(out or '{}').get('faces') == [], f'{extra}: exit {rc}, {err}')
+    rc, out, err = run([EXE, 'faces', '-i', blank, '--frame', '160'], env_models)
+    lines = out.splitlines()
+    check(rc == 0 and [json.loads(x) for x in lines] == [{'crop': 0, 'points': None}, {'crop': 1, 'points': None}],
+          f'--frame: exit {rc}, {out!r} {err}')
 sys.exit(done())
