@@ -156,7 +156,7 @@ def esrgan_ready():
     """None when the ESRGAN peer can run (its node_modules installed with
     `npm ci` on first use), else why not."""
     if not shutil.which("node") or not shutil.which("npm"):
-        return "ESRGAN peer skipped: no `node` and `npm` (Debian packages nodejs npm, or Node 18+)"
+        return "ESRGAN peer skipped: no `node` or no `npm` (Debian 12 packages nodejs npm; tested with Node 20)"
     if not os.path.isdir(os.path.join(ESRGAN_DIR, "node_modules", "@upscalerjs", "esrgan-thick")):
         r = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=ESRGAN_DIR, capture_output=True, text=True)
         if r.returncode != 0:
