@@ -23,6 +23,14 @@ uint8 [128, 128, 3].
                   the reference figures (compositing on black or white
                   costs 1.3-3 dB).
   PIL             Image.resize with LANCZOS or BICUBIC.
+  ESRGAN-thick    UpscalerJS's @upscalerjs/esrgan-thick 1.0.0 (RRDN trained
+                  on DIV2K; Wang et al., "ESRGAN", ECCV 2018 workshops),
+                  the model of the setting's scale, run by esrgan/upscale.mjs
+                  in Node on tfjs 4.11.0's wasm backend (one thread, SIMD).
+                  The box-reduced input goes in whole, pixels scaled to the
+                  model's [0, 1] range and back, clipped, rounded.  All the
+                  images of a set go through one node process, so the
+                  seconds are its wall time per image, start-up shared.
   gray            colorization's floor: the gray input itself.
 """
 import os
@@ -123,6 +131,40 @@ class PilResize:
         return _timed(lambda it: np.asarray(Image.fromarray(it.input).resize(size, self.resample)), items)
 
 
+ESRGAN_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "esrgan")
+
+
+class Esrgan:
+    label, tasks = "ESRGAN-thick", {"superres"}
+
+    def run(self, setting, items, workdir):
+        h, w = items[0].input.shape[:2]
+        src, dst = os.path.join(workdir, "esrgan-in.raw"), os.path.join(workdir, "esrgan-out.raw")
+        np.stack([it.input for it in items]).tofile(src)
+        t = Stopwatch()
+        r = subprocess.run(["node", os.path.join(ESRGAN_DIR, "upscale.mjs"), str(setting.factor), str(h),
+                            str(w), str(len(items)), src, dst], stderr=subprocess.PIPE, text=True)
+        if r.returncode != 0:
+            raise RuntimeError(f"esrgan/upscale.mjs failed: {r.stderr.strip()}")
+        secs = [t.split(len(items))] * len(items)
+        f = setting.factor
+        outs = np.fromfile(dst, np.uint8).reshape(len(items), h * f, w * f, 3)
+        return list(outs), secs
+
+
+def esrgan_ready():
+    """None when the ESRGAN peer can run (its node_modules installed with
+    `npm ci` on first use), else why not."""
+    if not shutil.which("node") or not shutil.which("npm"):
+        return "ESRGAN peer skipped: no `node` or no `npm` (Debian 12 packages nodejs npm; tested with Node 20)"
+    if not os.path.isdir(os.path.join(ESRGAN_DIR, "node_modules", "@upscalerjs", "esrgan-thick")):
+        r = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=ESRGAN_DIR, capture_output=True, text=True)
+        if r.returncode != 0:
+            tail = (r.stderr.strip().splitlines() or ["no message"])[-1]
+            return f"ESRGAN peer skipped: `npm ci` in bench/quality/esrgan failed: {tail}"
+    return None
+
+
 def _gegl_bindings():
     try:
         import gi
@@ -197,6 +239,9 @@ def all_peers():
         methods += [GeglScale(s) for s in ("nohalo", "lohalo", "cubic")]
     else:
         notes.append("GEGL peers skipped: neither GEGL's GObject bindings nor the `gegl` command")
-    methods += [PilResize("PIL Lanczos", Image.LANCZOS), PilResize("PIL bicubic", Image.BICUBIC),
-                GrayFloor()]
+    methods += [PilResize("PIL Lanczos", Image.LANCZOS), PilResize("PIL bicubic", Image.BICUBIC)]
+    why = esrgan_ready()
+    methods += [Esrgan()] if why is None else []
+    notes += [why] if why else []
+    methods += [GrayFloor()]
     return methods, notes

@@ -103,7 +103,7 @@ def header(run):
         "are left out of that mean and counted in the cell. **SSIM**: Gaussian window (sigma 1.5, 11 taps), "
         "per RGB channel, averaged. **CPU s**, **wall s**: seconds per input (CPU: user + system, commands "
         "run included, all threads; the machine is shared, so wall time also reflects others' load); the "
-        "G'MIC peers share one process per batch of inputs.",
+        "G'MIC and ESRGAN peers share one process per batch of inputs (start-up included).",
         "",
     ]
 
