@@ -20,9 +20,9 @@ $sudo apt-get install -y --no-install-recommends gcc meson ninja-build pkg-confi
   python3-numpy
 config=${XDG_CONFIG_HOME:-$HOME/.config}
 # GIMP 3 only loads plug-ins from a folder of their own: plug-ins/ganprior/ganprior.
-meson setup build-user --prefix="$HOME/.local" -Dgimp_api=$api \
+meson setup build-user --prefix="$HOME/.local" -Dgimp_api=$api -Dtests=false \
   -Dplugindir="$config/GIMP/$gimp_dir/plug-ins" --reconfigure 2>/dev/null ||
-  meson setup build-user --prefix="$HOME/.local" -Dgimp_api=$api \
+  meson setup build-user --prefix="$HOME/.local" -Dgimp_api=$api -Dtests=false \
     -Dplugindir="$config/GIMP/$gimp_dir/plug-ins"
 ninja -C build-user install
 echo "Installed.  Restart GIMP $gimp_dir and look in Filters > Enhance > GAN Prior."
