@@ -8,7 +8,7 @@ build=${1:-build}
 [ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null
 ninja -C "$build" bench/bench_engine >/dev/null
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-2}
-engine=$("$build/bench/bench_engine" 6 | tee /dev/stderr | sed -n 's/^engine:.*: \([0-9.]*\) s per iteration.*/\1/p')
-torch=$(/usr/bin/python3 bench/torch_iteration.py --iterations 4 --threads "$OPENBLAS_NUM_THREADS" | tee /dev/stderr |
+engine=$("$build/bench/bench_engine" 6 | tee -a /dev/stderr | sed -n 's/^engine:.*: \([0-9.]*\) s per iteration.*/\1/p')
+torch=$(/usr/bin/python3 bench/torch_iteration.py --iterations 4 --threads "$OPENBLAS_NUM_THREADS" | tee -a /dev/stderr |
         sed -n 's/^pytorch.*: \([0-9.]*\) s per iteration.*/\1/p')
 /usr/bin/python3 -c "import sys; e, t = map(float, sys.argv[1:]); print(f'iteration: engine {e:.3f} s, pytorch {t:.3f} s, pytorch/engine = {t / e:.2f}x')" "$engine" "$torch"
