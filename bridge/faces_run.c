@@ -166,7 +166,7 @@ static gp_status run_face(faces_job *j, const gp_face *face, across *progress, g
     const int size = j->info->width, small = size / j->factor;
     const bool inpaint = j->p->task == GP_TASK_INPAINT;
     gp_similarity to_model;
-    gp_image crop = { 0 }, cover = { 0 }, generated = { 0 }, hi = { 0 }, white = { 0 };
+    gp_image crop = { 0 }, cover = { 0 }, generated = { 0 }, white = { 0 };
     gpb_target target = { 0 };
     gp_invert_report r;
     gp_status s = gp_face_align(face, (const float (*)[2])j->frame, small, &to_model, NULL, err);
@@ -185,17 +185,12 @@ static gp_status run_face(faces_job *j, const gp_face *face, across *progress, g
         q.progress_user = progress;
     }
     s = gp_invert(j->m, &q, &target.image, inpaint ? &target.mask : NULL, &generated, &r, err);
-    if (s == GP_OK && j->factor > 1) {
-        /* consistent with the face's own pixels, then placed in the enlarged
-         * layer: the same transform with its translation scaled */
-        gpb_pixels low = { .rgb = crop };
-        s = gpb_merge_superres(&low, &generated, j->factor, &hi, err);
-        for (int k = 0; k < 2; k++)
-            to_model.m[k][2] *= j->factor;
-    }
+    /* superres: placed in the enlarged layer, the same transform with its
+     * translation scaled */
+    for (int k = 0; k < 2; k++)
+        to_model.m[k][2] *= j->factor;
     if (s == GP_OK)
-        s = paste_over(&j->acc, j->factor > 1 ? &hi : &generated, &to_model,
-                       (const float (*)[2])j->frame, err);
+        s = paste_over(&j->acc, &generated, &to_model, (const float (*)[2])j->frame, err);
     if (s == GP_OK && inpaint) {
         if (gp_image_alloc(&white, size, size, 3) != GP_OK)
             s = gp_fail(err, GP_ERR_MEMORY, "out of memory for a face's mask");
@@ -210,7 +205,6 @@ out:
     gp_image_release(&crop);
     gp_image_release(&cover);
     gp_image_release(&generated);
-    gp_image_release(&hi);
     gp_image_release(&white);
     gpb_target_release(&target);
     return s;
@@ -281,9 +275,18 @@ static gp_status merge(faces_job *j, const gp_image **rgb, gp_error *err)
     const size_t n = (size_t)j->px.rgb.width * j->px.rgb.height;
     switch (j->p->task) {
     case GP_TASK_RECONSTRUCT:
-    case GP_TASK_SUPERRES:
         *rgb = &j->acc;
         return GP_OK;
+    case GP_TASK_SUPERRES: { /* back-projected onto the layer as a whole */
+        gp_image hi = { 0 };
+        gp_status s = gpb_merge_superres(&j->px, &j->acc, j->factor, &hi, err);
+        if (s == GP_OK) {
+            gp_image_release(&j->acc);
+            j->acc = hi;
+        }
+        *rgb = &j->acc;
+        return s;
+    }
     case GP_TASK_COLORIZE:
         *rgb = &j->px.rgb;
         return gpb_merge_colorize(&j->px, &j->acc, err);

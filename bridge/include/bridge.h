@@ -174,8 +174,10 @@ gp_status gpb_faces_find(gp_face_finder *f, gp_task task, const gpb_input *in, g
  *                mask overlap, weighted by both: only selected pixels
  *                change, and hole outside every face stays as it was;
  *   superres     the layer enlarged by the factor with LoHalo, each face
- *                super-resolved at model size, made consistent with its
- *                crop (gpb_merge_superres) and pasted at the new size.
+ *                super-resolved at model size and pasted at the new size,
+ *                then the whole back-projected (gpb_merge_superres) so
+ *                that it reduces to the layer: a face the model sees
+ *                smaller than the picture shows it cannot blur it.
  *
  * Progress reports the faces in turn as one run: iteration i of face k
  * (of n) as k * total + i of n * total.  out->buffer covers the layer

@@ -17,6 +17,7 @@ background with faint noise.  With --faces --full:
   around the face only (neutral gray far from it);
   inpaint with a hole over the face changes only the hole's pixels, and
   most of those on the face;
+  superres x2 writes twice the size, reducing back to the picture;
   the report counts one face; --faces without --full is a usage error;
   a picture without a face gives the clear error and writes nothing.
 """
@@ -130,6 +131,14 @@ def main():
         check(changed[on_face].mean() > 0.9, 'inpaint --faces: the hole on the face changes (%.2f)'
               % changed[on_face].mean())
         check(not changed[hole & ~near].any(), 'inpaint --faces: the hole away from faces is kept')
+
+    if invert('superres', ['-i', path('in.png'), '--factor', '2', '-o', path('big.png')], env):
+        out = load(path('big.png'))
+        check(out.shape == (2 * H, 2 * W, 3), 'superres --faces x2: twice the size')
+        if out.shape == (2 * H, 2 * W, 3):
+            back = out.reshape(H, 2, W, 2, 3).mean(axis=(1, 3))
+            err = np.abs(back - picture).max()
+            check(err <= 3.0, 'superres --faces reduces back to the picture (max %.2f levels)' % err)
 
     status, _, err = run([EXE, 'colorize', '-m', MODEL, '-i', path('gray.png'), '-o', path('x.png'),
                           '--faces'], env=env)
