@@ -13,6 +13,13 @@ typedef struct gpb_pixels {
     gp_image alpha;     /* 1 channel */
 } gpb_pixels;
 
+/* ---- run.c ---- */
+
+/* Fails (GP_ERR_UNSUPPORTED, naming it) when a GEGL operation the bridge
+ * uses is not installed: a GEGL without its modules would fail deep
+ * inside a graph. */
+gp_status gpb_check_gegl(gp_error *err);
+
 /* ---- region.c ---- */
 
 /* The selection's coverage of the layer: cover (allocated here, the

@@ -144,10 +144,10 @@ static gp_status emit(job *j, gp_image *alpha, gpb_output *out, gp_error *err)
     return out->buffer ? GP_OK : gp_fail(err, GP_ERR_MEMORY, "out of memory for the result");
 }
 
-/* A GEGL without its operation modules would fail deep inside a graph. */
-static gp_status check_gegl(gp_error *err)
+gp_status gpb_check_gegl(gp_error *err)
 {
-    static const char *const needed[] = { "gegl:buffer-source", "gegl:scale-size" };
+    static const char *const needed[] = { "gegl:buffer-source", "gegl:scale-size",
+                                          "gegl:transform" };
     for (size_t i = 0; i < sizeof needed / sizeof needed[0]; i++)
         if (!gegl_has_operation(needed[i]))
             return gp_fail(err, GP_ERR_UNSUPPORTED,
@@ -160,7 +160,7 @@ gp_status gpb_run(gp_model *m, const gp_invert_params *p, const gpb_input *in,
                   gpb_output *out, gp_error *err)
 {
     memset(out, 0, sizeof *out);
-    if (check_gegl(err) != GP_OK)
+    if (gpb_check_gegl(err) != GP_OK)
         return err ? err->status : GP_ERR_UNSUPPORTED;
     job j = { .m = m, .p = p, .info = gp_model_get_info(m) };
     gp_image alpha = { 0 };

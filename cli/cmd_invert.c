@@ -8,7 +8,9 @@
  * the tuning used a discriminator), seconds, loss and the PSNR of the
  * result against the target in the task's own terms.
  * With --full the bridge merges the result into the picture at its own
- * resolution instead (full.c), and the PSNR is taken at that size.
+ * resolution instead (full.c), and the PSNR is taken at that size; with
+ * --faces as well, the task runs on each face found, in the model's frame,
+ * and the report adds "faces", how many were restored.
  */
 #include "bridge.h"
 #include "cli.h"
@@ -76,6 +78,8 @@ typedef struct invert_job {
     gp_model *m;
     gp_subspaces *sub; /* --subspaces, loaded */
     bool full;         /* --full */
+    bool faces;        /* --faces (with --full only) */
+    int faces_done;    /* --faces: how many faces were restored */
     gp_image picture, mask, out;
     gpb_target target; /* model-size mode: the picture in the model's terms */
     gp_invert_report report;
@@ -176,6 +180,11 @@ static int task_options(invert_job *j, arg_opt *opts)
                            .help = "merge into the picture at its own size, as the GIMP plug-in "
                                    "does (inpaint: only the mask's pixels change; colorize: "
                                    "the picture's lightness; superres: F x the picture)" };
+    opts[n++] = (arg_opt){ .name = "faces", .kind = ARG_FLAG, .value = &j->faces,
+                           .help = "with --full: run on each face found in the picture, "
+                                   "aligned to the model's frame, and blend it back (colorize: "
+                                   "neutral colour outside the faces; inpaint: the mask's "
+                                   "pixels on faces)" };
     opts[n++] = (arg_opt){ .name = "tune-locality", .kind = ARG_FLOAT,
                            .value = &j->p.tune.locality_weight, .min = 0, .max = 1000,
                            .metavar = "W",
@@ -309,7 +318,7 @@ static void note_stretch(const invert_job *j)
     const gp_model_info *in = gp_model_get_info(j->m);
     const int f = j->def->task == GP_TASK_SUPERRES ? j->p.superres_factor : 1;
     const int w = in->width / f, h = in->height / f;
-    if (!(j->full && j->def->task == GP_TASK_INPAINT) &&
+    if (!j->faces && !(j->full && j->def->task == GP_TASK_INPAINT) &&
         !same_aspect(j->picture.width, j->picture.height, w, h))
         fprintf(stderr, "ganprior: note: %s is %dx%d; the model sees it stretched to %dx%d\n",
                 j->input, j->picture.width, j->picture.height, w, h);
@@ -323,7 +332,10 @@ static gp_status run_engine(invert_job *j, gp_error *err)
     progress_start(&bar, j->def->name);
     j->p.progress = cli_progress;
     j->p.progress_user = &bar;
-    gp_status s = j->full ? cli_full_run(j->m, &j->p, &j->picture, j->mask_path ? &j->mask : NULL,
+    gp_status s = j->faces ? cli_full_faces(j->m, &j->p, &j->picture,
+                                            j->mask_path ? &j->mask : NULL, j->input, &j->out,
+                                            &j->report, &j->faces_done, err)
+                : j->full ? cli_full_run(j->m, &j->p, &j->picture, j->mask_path ? &j->mask : NULL,
                                          &j->out, &j->report, err)
                           : gp_invert(j->m, &j->p, &j->target.image,
                                       j->mask_path ? &j->target.mask : NULL, &j->out, &j->report,
@@ -410,6 +422,8 @@ static void print_report(const invert_job *j)
     print_number("seconds", j->report.seconds, "%.3f");
     print_number("loss", j->report.loss, "%.6g");
     print_number("psnr", task_psnr(j), "%.3f");
+    if (j->faces)
+        printf(",\"faces\":%d", j->faces_done);
     puts("}");
     fflush(stdout);
 }
@@ -473,6 +487,9 @@ int cmd_invert(int argc, char **argv)
     j.method = (int)j.p.method;
     j.start = (int)j.p.search.start;
     arg_result r = parse(&j, argc, argv);
+    if (r == ARGS_OK && j.faces && !j.full)
+        r = (arg_result)args_usage_error(&(arg_command){ .name = j.def->name },
+                                         "--faces works only with --full");
     int status = r != ARGS_OK ? (int)r : run(&j);
     job_free(&j);
     return status;

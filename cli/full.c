@@ -7,6 +7,7 @@
 
 #include <gegl.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,23 @@ static GeglBuffer *wrap(const gp_image *img, const char *format)
     return gegl_buffer_linear_new_from_data(img->data, babl_format(format),
                                             GEGL_RECTANGLE(0, 0, img->width, img->height),
                                             GEGL_AUTO_ROWSTRIDE, NULL, NULL);
+}
+
+/* The merged buffer into out: picture-size (the picture where the buffer
+ * does not reach), or the buffer's own size for superres. */
+static gp_status take(const gpb_output *merged, bool whole, const gp_image *picture, gp_image *out,
+                      gp_error *err)
+{
+    const GeglRectangle *e = gegl_buffer_get_extent(merged->buffer);
+    const int w = whole ? e->width : picture->width, h = whole ? e->height : picture->height;
+    if (gp_image_alloc(out, w, h, 3) != GP_OK)
+        return gp_fail(err, GP_ERR_MEMORY, "out of memory for a %dx%d result", w, h);
+    if (!whole)
+        memcpy(out->data, picture->data, (size_t)w * h * 3 * sizeof *out->data);
+    gegl_buffer_get(merged->buffer, e, 1.0, babl_format("R'G'B' float"),
+                    out->data + ((size_t)(whole ? 0 : e->y) * w + (whole ? 0 : e->x)) * 3,
+                    (int)(w * 3 * sizeof *out->data), GEGL_ABYSS_NONE);
+    return GP_OK;
 }
 
 gp_status cli_full_run(gp_model *m, const gp_invert_params *p, const gp_image *picture,
@@ -29,21 +47,45 @@ gp_status cli_full_run(gp_model *m, const gp_invert_params *p, const gp_image *p
     if (s == GP_OK) {
         /* The result covers the region the bridge worked on (inpainting:
          * around the hole); the rest of the picture is the picture's. */
-        const GeglRectangle *e = gegl_buffer_get_extent(merged.buffer);
-        const bool whole = p->task == GP_TASK_SUPERRES;
-        const int w = whole ? e->width : picture->width, h = whole ? e->height : picture->height;
-        if (gp_image_alloc(out, w, h, 3) != GP_OK)
-            s = gp_fail(err, GP_ERR_MEMORY, "out of memory for a %dx%d result", w, h);
-        else {
-            if (!whole)
-                memcpy(out->data, picture->data, (size_t)w * h * 3 * sizeof *out->data);
-            gegl_buffer_get(merged.buffer, e, 1.0, babl_format("R'G'B' float"),
-                            out->data + ((size_t)(whole ? 0 : e->y) * w + (whole ? 0 : e->x)) * 3,
-                            (int)(w * 3 * sizeof *out->data), GEGL_ABYSS_NONE);
-        }
+        s = take(&merged, p->task == GP_TASK_SUPERRES, picture, out, err);
         *report = merged.report;
         g_object_unref(merged.buffer);
     }
+    if (in.selection)
+        g_object_unref(in.selection);
+    g_object_unref(in.layer);
+    return s;
+}
+
+gp_status cli_full_faces(gp_model *m, const gp_invert_params *p, const gp_image *picture,
+                         const gp_image *mask, const char *name, gp_image *out,
+                         gp_invert_report *report, int *faces, gp_error *err)
+{
+    cli_gegl_start();
+    *faces = 0;
+    gpb_input in = { .layer = wrap(picture, "R'G'B' float"),
+                     .selection = mask ? wrap(mask, "Y float") : NULL };
+    gp_face_finder *finder = NULL;
+    gp_face found[GPB_MAX_FACES];
+    int n = 0;
+    gpb_output merged;
+    gp_status s = gp_face_finder_load(NULL, NULL, &finder, err);
+    if (s == GP_OK)
+        s = gpb_faces_find(finder, p->task, &in, found, GPB_MAX_FACES, &n, err);
+    if (s == GP_OK && n == 0)
+        s = gp_fail(err, GP_ERR_ARGUMENT, "no face found in %s; run without --faces to use the "
+                    "whole picture", name);
+    if (s == GP_OK) {
+        fprintf(stderr, "ganprior: note: %d face%s found in %s\n", n, n == 1 ? "" : "s", name);
+        s = gpb_run_faces(m, p, &in, found, n, &merged, err);
+    }
+    if (s == GP_OK) {
+        s = take(&merged, p->task == GP_TASK_SUPERRES, picture, out, err);
+        *report = merged.report;
+        *faces = merged.faces;
+        g_object_unref(merged.buffer);
+    }
+    gp_face_finder_free(finder);
     if (in.selection)
         g_object_unref(in.selection);
     g_object_unref(in.layer);

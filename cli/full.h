@@ -14,4 +14,12 @@ gp_status cli_full_run(gp_model *m, const gp_invert_params *p, const gp_image *p
                        const gp_image *mask, gp_image *out, gp_invert_report *report,
                        gp_error *err);
 
+/* --faces: p->task run on each face found in picture (name: how
+ * messages call it), merged into the whole picture as cli_full_run's
+ * result; *faces = how many were restored.  No face found is an error
+ * that says so and how to go on. */
+gp_status cli_full_faces(gp_model *m, const gp_invert_params *p, const gp_image *picture,
+                         const gp_image *mask, const char *name, gp_image *out,
+                         gp_invert_report *report, int *faces, gp_error *err);
+
 #endif

@@ -12,3 +12,14 @@ gp_status cli_full_run(gp_model *m, const gp_invert_params *p, const gp_image *p
                    "--full needs GEGL, and this ganprior was built without it "
                    "(-Dbridge=disabled)");
 }
+
+gp_status cli_full_faces(gp_model *m, const gp_invert_params *p, const gp_image *picture,
+                         const gp_image *mask, const char *name, gp_image *out,
+                         gp_invert_report *report, int *faces, gp_error *err)
+{
+    (void)m, (void)p, (void)picture, (void)mask, (void)name, (void)out, (void)report;
+    *faces = 0;
+    return gp_fail(err, GP_ERR_UNSUPPORTED,
+                   "--faces needs GEGL, and this ganprior was built without it "
+                   "(-Dbridge=disabled)");
+}

@@ -23,7 +23,9 @@
  * model's terms) is one function, gpb_target_prepare, shared by the
  * plug-in (through gpb_run) and both modes of the CLI; it and the area
  * resampler need no GEGL, so they are built even with -Dbridge=disabled.
- * gpb_run and gpb_resample_lohalo exist only in builds with GEGL.
+ * gpb_run and gpb_resample_lohalo exist only in builds with GEGL, as does
+ * the faces mode (gpb_faces_find, gpb_run_faces): the task run on each
+ * face of the layer in the model's frame and blended back.
  *
  * Nothing here knows GIMP; the bridge never writes into its input.
  * This is the bridge's one public header: bridge_dep exports only this
@@ -124,7 +126,9 @@ typedef struct gpb_output {
     /* "R'G'B'A float".  Its extent is where the result belongs in layer
      * coordinates; for superres, the enlarged region with origin (0, 0). */
     GeglBuffer *buffer;
-    gp_invert_report report;
+    gp_invert_report report; /* gpb_run_faces: summed over the faces (loss and
+                                fit_psnr their means) */
+    int faces;               /* gpb_run_faces: the faces restored; else 0 */
 } gpb_output;
 
 /* The largest side a super-resolved result may have. */
@@ -136,5 +140,51 @@ typedef struct gpb_output {
  * user (an empty selection, a region too small, a cancelled run, ...). */
 gp_status gpb_run(gp_model *m, const gp_invert_params *p, const gpb_input *in,
                   gpb_output *out, gp_error *err);
+
+/* ---- every face of a layer ("faces" mode; GEGL builds only) -------------- */
+
+/* The most faces one call looks at. */
+#define GPB_MAX_FACES 32
+/* The outer part of the face mask's radius over which a restored face is
+ * blended into the picture (gpb_face_mask's feather). */
+#define GPB_FACE_FEATHER 0.3f
+
+/* The faces of in's layer found by f (points in pixels of the layer, its
+ * extent's origin at 0, 0), highest score first, at most max, count into
+ * *n (0 is no failure: each host words that refusal itself).  With a
+ * selection, and for every task but inpainting (whose selection is the
+ * hole: gpb_run_faces picks the faces near it), only the faces whose
+ * five points' centre is selected (at least half). */
+gp_status gpb_faces_find(gp_face_finder *f, gp_task task, const gpb_input *in, gp_face *faces,
+                         int max, int *n, gp_error *err);
+
+/* Runs p->task on each of faces[0..n-1] (from gpb_faces_find) through the
+ * square model m: each face cropped into the model's frame (gpb_face_crop;
+ * superres: at model size / factor), inverted there, and put back with
+ * gpb_face_paste's feathered face mask into a picture of the whole layer:
+ *
+ *   reconstruct  the layer with each face replaced by its reconstruction;
+ *   colorize     the layer's own L* everywhere; a*, b* from the restored
+ *                faces inside their masks and neutral (a* = b* = 0: the
+ *                layer in gray) outside, the masks' feather making the
+ *                change of chroma gradual (gpb_merge_colorize);
+ *   inpaint      only the faces whose square holds some of the selection
+ *                (the hole) and not only hole; the fill Poisson-cloned
+ *                in (gpb_merge_inpaint) where the selection and a face
+ *                mask overlap, weighted by both: only selected pixels
+ *                change, and hole outside every face stays as it was;
+ *   superres     the layer enlarged by the factor with LoHalo, each face
+ *                super-resolved at model size and pasted at the new size,
+ *                then the whole back-projected (gpb_merge_superres) so
+ *                that it reduces to the layer: a face the model sees
+ *                smaller than the picture shows it cannot blur it.
+ *
+ * Progress reports the faces in turn as one run: iteration i of face k
+ * (of n) as k * total + i of n * total.  out->buffer covers the layer
+ * (superres: the enlarged layer at (0, 0)); out->faces counts the faces
+ * restored.  On failure out is cleared and err says why in words for a
+ * user (inpaint: no face near the selection). */
+gp_status gpb_run_faces(gp_model *m, const gp_invert_params *p, const gpb_input *in,
+                        const gp_face *faces, int n, gpb_output *out, gp_error *err);
 
 #endif
