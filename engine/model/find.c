@@ -63,6 +63,10 @@ gp_status gp_model_find(const char *name, char *buf, size_t size, gp_error *err)
     search_dirs(dirs);
     if (search(name, (const char(*)[DIR_SIZE])dirs, buf, size))
         return GP_OK;
+    /* A per-user install (--prefix=~/.local) makes the two folders one. */
+    if (!strcmp(dirs[1], INSTALLED_DIR))
+        return gp_fail(err, GP_ERR_IO, "model '%s' not found in $GANPRIOR_MODEL_PATH or %s", name,
+                       INSTALLED_DIR);
     return gp_fail(err, GP_ERR_IO, "model '%s' not found in $GANPRIOR_MODEL_PATH, %s or %s", name,
                    dirs[1][0] ? dirs[1] : "the user data dir", INSTALLED_DIR);
 }
