@@ -44,6 +44,19 @@ static void transform(float *data, const Babl *format, int w, int h, const gp_si
     g_object_unref(in);
 }
 
+/* The box in the picture that the model's size x size square covers. */
+static void square_in_picture(const gp_similarity *to_picture, int size, double *x0, double *y0,
+                              double *x1, double *y1)
+{
+    *x0 = *y0 = INFINITY;
+    *x1 = *y1 = -INFINITY;
+    for (int k = 0; k < 4; k++) {
+        float p[2] = { (float)(k & 1 ? size : 0), (float)(k & 2 ? size : 0) }, q[2];
+        gp_similarity_apply(to_picture, p, q);
+        *x0 = fmin(*x0, q[0]), *y0 = fmin(*y0, q[1]), *x1 = fmax(*x1, q[0]), *y1 = fmax(*y1, q[1]);
+    }
+}
+
 gp_status gpb_face_crop(const gp_image *picture, const gp_similarity *to_model, int size,
                         gp_image *crop, gp_error *err)
 {
@@ -52,12 +65,8 @@ gp_status gpb_face_crop(const gp_image *picture, const gp_similarity *to_model, 
     gp_similarity to_picture;
     gp_similarity_invert(to_model, &to_picture);
     /* the picture under the square, with a margin for the sampler */
-    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
-    for (int k = 0; k < 4; k++) {
-        float p[2] = { (float)(k & 1 ? size : 0), (float)(k & 2 ? size : 0) }, q[2];
-        gp_similarity_apply(&to_picture, p, q);
-        x0 = fmin(x0, q[0]), y0 = fmin(y0, q[1]), x1 = fmax(x1, q[0]), y1 = fmax(y1, q[1]);
-    }
+    double x0, y0, x1, y1;
+    square_in_picture(&to_picture, size, &x0, &y0, &x1, &y1);
     const double lim = 4.0 * GP_PICTURE_MAX_PIXELS;
     if (!(x0 > -lim && y0 > -lim && x1 < lim && y1 < lim && (x1 - x0) * (y1 - y0) < GP_PICTURE_MAX_PIXELS))
         return gp_fail(err, GP_ERR_ARGUMENT, "the face's square is too large for the picture");
@@ -116,12 +125,8 @@ gp_status gpb_face_paste(const gp_image *picture, const gp_image *crop, const gp
     gp_similarity to_picture;
     gp_similarity_invert(to_model, &to_picture);
     /* the model square's corners in the picture: the box to render */
-    double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
-    for (int k = 0; k < 4; k++) {
-        float p[2] = { (float)(k & 1 ? size : 0), (float)(k & 2 ? size : 0) }, q[2];
-        gp_similarity_apply(&to_picture, p, q);
-        x0 = fmin(x0, q[0]), y0 = fmin(y0, q[1]), x1 = fmax(x1, q[0]), y1 = fmax(y1, q[1]);
-    }
+    double x0, y0, x1, y1;
+    square_in_picture(&to_picture, size, &x0, &y0, &x1, &y1);
     const int bx0 = (int)fmax(0, floor(x0) - 2), by0 = (int)fmax(0, floor(y0) - 2);
     const int bx1 = (int)fmin(w, ceil(x1) + 2), by1 = (int)fmin(h, ceil(y1) + 2);
     if (bx1 <= bx0 || by1 <= by0)

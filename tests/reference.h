@@ -59,6 +59,22 @@ static inline double max_abs_diff(const float *a, const float *b, size_t n)
     return m;
 }
 
+/* Picture k of a composed-picture file (tests/faces_composed.py): tensor
+ * "pic<k>" [h, w, 3] as an RGB image whose data the caller frees; false
+ * when it is missing. */
+static inline bool ref_picture(gp_safetensors *st, int k, gp_image *img)
+{
+    char name[32];
+    size_t count;
+    int64_t dims[3];
+    snprintf(name, sizeof name, "pic%d", k);
+    float *data = ref_tensor(st, name, &count, dims);
+    if (!data)
+        return false;
+    *img = (gp_image){ (int)dims[1], (int)dims[0], 3, data };
+    return true;
+}
+
 /* |a - b| / |b|, norm-wise (|a - b| when b is all zeros). */
 static inline double rel_err(const float *a, const float *b, size_t n)
 {

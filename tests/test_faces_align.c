@@ -231,14 +231,9 @@ static void round_trip(gp_face_finder *f, gp_safetensors *pics)
     int with_face = 0, pts_n = 0;
     double pts_dev[64];
     for (int k = 0; k < 20; k++) {
-        char name[32];
-        size_t count;
-        int64_t dims[3];
-        snprintf(name, sizeof name, "pic%d", k);
-        float *data = ref_tensor(pics, name, &count, dims);
-        if (!data)
+        gp_image img;
+        if (!ref_picture(pics, k, &img))
             continue;
-        gp_image img = { (int)dims[1], (int)dims[0], 3, data };
         gp_face found[8];
         int n = 0;
         gp_error err;
@@ -297,7 +292,7 @@ static void round_trip(gp_face_finder *f, gp_safetensors *pics)
             gp_image_release(&crop);
             gp_image_release(&canvas);
         }
-        free(data);
+        free(img.data);
     }
     qsort(pts_dev, (size_t)pts_n, sizeof(double), cmp_double);
     printf("%d faces aligned, %d found again in their aligned crops; the farthest of a crop's five points "

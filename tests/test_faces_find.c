@@ -84,14 +84,9 @@ static void run(gp_face_finder *f, gp_safetensors *pics, truth_face *truth, int 
     for (int t = 0; t < ntruth; t++)
         truth[t].matched = false;
     for (int k = 0; k < npics; k++) {
-        char name[32];
-        size_t count;
-        int64_t dims[3];
-        snprintf(name, sizeof name, "pic%d", k);
-        float *data = ref_tensor(pics, name, &count, dims);
-        if (!data)
+        gp_image img;
+        if (!ref_picture(pics, k, &img))
             continue;
-        gp_image img = { (int)dims[1], (int)dims[0], 3, data };
         gp_face found[MAX_FOUND];
         int n = 0;
         gp_error err;
@@ -127,7 +122,7 @@ static void run(gp_face_finder *f, gp_safetensors *pics, truth_face *truth, int 
             fig->found++;
         }
         fig->pictures++;
-        free(data);
+        free(img.data);
     }
     fig->faces = ntruth;
     for (int t = 0; t < ntruth; t++)
