@@ -64,21 +64,32 @@ static gp_status fit_gamut(const float *lab, float *rgb, size_t n, const Babl *f
     return GP_OK;
 }
 
+/* One run of n pixels: rgb (the original, rewritten) and colour (the
+ * generated image at the region's size) through lab and chroma, room for n. */
+static gp_status merge_run(float *rgb, const float *colour, size_t n, float *lab, float *chroma,
+                           const Babl *to_lab, const Babl *from_lab)
+{
+    babl_process(to_lab, rgb, lab, (long)n);
+    babl_process(to_lab, colour, chroma, (long)n);
+    for (size_t i = 0; i < n; i++)
+        lab[i * 3 + 1] = chroma[i * 3 + 1], lab[i * 3 + 2] = chroma[i * 3 + 2];
+    babl_process(from_lab, lab, rgb, (long)n);
+    return fit_gamut(lab, rgb, n, from_lab);
+}
+
 gp_status gpb_merge_colorize(gpb_pixels *px, const gp_image *colour, gp_error *err)
 {
+    /* Pixels are independent: runs of RUN keep the Lab copies small
+     * however big the layer is. */
+    enum { RUN = 1 << 16 };
     const Babl *rgb_f = babl_format("R'G'B' float"), *lab_f = babl_format("CIE Lab float");
     const Babl *to_lab = babl_fish(rgb_f, lab_f), *from_lab = babl_fish(lab_f, rgb_f);
     const size_t n = (size_t)px->rgb.width * px->rgb.height;
-    float *lab = malloc(n * 3 * sizeof(float)), *chroma = malloc(n * 3 * sizeof(float));
+    float *lab = malloc(RUN * 3 * sizeof(float)), *chroma = malloc(RUN * 3 * sizeof(float));
     gp_status s = lab && chroma ? GP_OK : GP_ERR_MEMORY;
-    if (s == GP_OK) {
-        babl_process(to_lab, px->rgb.data, lab, (long)n);
-        babl_process(to_lab, colour->data, chroma, (long)n);
-        for (size_t i = 0; i < n; i++)
-            lab[i * 3 + 1] = chroma[i * 3 + 1], lab[i * 3 + 2] = chroma[i * 3 + 2];
-        babl_process(from_lab, lab, px->rgb.data, (long)n);
-        s = fit_gamut(lab, px->rgb.data, n, from_lab);
-    }
+    for (size_t at = 0; s == GP_OK && at < n; at += RUN)
+        s = merge_run(px->rgb.data + at * 3, colour->data + at * 3, n - at < RUN ? n - at : RUN,
+                      lab, chroma, to_lab, from_lab);
     free(lab);
     free(chroma);
     return s == GP_OK ? GP_OK : gp_fail(err, s, "out of memory colorizing the region");

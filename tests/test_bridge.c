@@ -27,20 +27,26 @@
 
 enum { W = 48, H = 40, OX = 7, OY = 3 }; /* the layer, and its place in the image */
 
-static GeglBuffer *make_layer(const char *format)
+static GeglBuffer *make_layer_sized(int w, int h, const char *format)
 {
-    float px[W * H * 4];
-    for (int y = 0; y < H; y++)
-        for (int x = 0; x < W; x++) {
-            float *p = px + (y * W + x) * 4;
-            p[0] = 0.2f + 0.6f * x / W;
-            p[1] = 0.3f + 0.4f * y / H;
+    float *px = malloc(sizeof(float) * 4 * w * h);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            float *p = px + ((size_t)y * w + x) * 4;
+            p[0] = 0.2f + 0.6f * x / w;
+            p[1] = 0.3f + 0.4f * y / h;
             p[2] = 0.5f + 0.3f * sinf(0.3f * (float)(x + y));
             p[3] = 1.0f;
         }
-    GeglBuffer *b = gegl_buffer_new(GEGL_RECTANGLE(0, 0, W, H), babl_format(format));
+    GeglBuffer *b = gegl_buffer_new(GEGL_RECTANGLE(0, 0, w, h), babl_format(format));
     gegl_buffer_set(b, NULL, 0, babl_format("R'G'B'A float"), px, GEGL_AUTO_ROWSTRIDE);
+    free(px);
     return b;
+}
+
+static GeglBuffer *make_layer(const char *format)
+{
+    return make_layer_sized(W, H, format);
 }
 
 /* Image-sized selection: two blocks, the first with a half-selected ring. */
@@ -136,23 +142,28 @@ static double lightness_error(GeglBuffer *x, GeglBuffer *y, const GeglRectangle 
     return worst;
 }
 
+/* The small layer, and one of more pixels than the merge converts at once. */
 static void test_colorize(gp_model *m)
 {
-    GeglBuffer *layer = make_layer("R'G'B'A float");
-    gpb_input in = { layer, NULL, 0, 0 };
-    gp_invert_params p = quick(GP_TASK_COLORIZE);
-    gpb_output out;
-    gp_error err;
-    CHECK(gpb_run(m, &p, &in, &out, &err) == GP_OK, "colorize: %s", err.message);
-    if (!out.buffer)
-        goto done;
-    double chroma;
-    const double dl = lightness_error(layer, out.buffer, gegl_buffer_get_extent(layer), &chroma);
-    CHECK(dl < 0.05, "colorize moved L* by %.4f", dl);
-    CHECK(chroma > 1.0, "colorize gave no colour (mean chroma %.3f)", chroma);
-    g_object_unref(out.buffer);
-done:
-    g_object_unref(layer);
+    const int sizes[2][2] = { { W, H }, { 300, 240 } };
+    for (int k = 0; k < 2; k++) {
+        GeglBuffer *layer = make_layer_sized(sizes[k][0], sizes[k][1], "R'G'B'A float");
+        gpb_input in = { layer, NULL, 0, 0 };
+        gp_invert_params p = quick(GP_TASK_COLORIZE);
+        gpb_output out;
+        gp_error err;
+        CHECK(gpb_run(m, &p, &in, &out, &err) == GP_OK, "colorize: %s", err.message);
+        if (out.buffer) {
+            double chroma;
+            const double dl =
+                lightness_error(layer, out.buffer, gegl_buffer_get_extent(layer), &chroma);
+            CHECK(dl < 0.05, "colorize %dx%d moved L* by %.4f", sizes[k][0], sizes[k][1], dl);
+            CHECK(chroma > 1.0, "colorize %dx%d gave no colour (mean chroma %.3f)", sizes[k][0],
+                  sizes[k][1], chroma);
+            g_object_unref(out.buffer);
+        }
+        g_object_unref(layer);
+    }
 }
 
 static void test_superres(gp_model *m, const char *format)
