@@ -108,7 +108,7 @@ static int task_options(invert_job *j, arg_opt *opts)
     opts[n++] = cli_model_option(&j->model);
     opts[n++] = (arg_opt){ .name = "input", .short_name = 'i', .kind = ARG_STRING,
                            .value = &j->input, .required = true, .metavar = "IN.png",
-                           .help = "the picture (PNG, any bit depth or colour type)" };
+                           .help = "the picture (PNG of any bit depth or colour type; JPEG, TIFF or WebP)" };
     if (j->def->task == GP_TASK_INPAINT)
         opts[n++] = (arg_opt){ .name = "mask", .kind = ARG_STRING, .value = &j->mask_path,
                                .required = true, .metavar = "MASK.png",
@@ -119,8 +119,9 @@ static int task_options(invert_job *j, arg_opt *opts)
                                .help = "how many times smaller LOW is than the model" };
     opts[n++] = (arg_opt){ .name = "output", .short_name = 'o', .kind = ARG_STRING,
                            .value = &j->output, .required = true, .metavar = "OUT.png",
-                           .help = "where to write the result (8-bit RGB PNG, model size; "
-                                   "with --full the picture's)" };
+                           .help = "where to write the result (8-bit RGB; JPEG, TIFF or WebP by "
+                                   "the extension, else PNG; model size, with --full the "
+                                   "picture's)" };
     opts[n++] = (arg_opt){ .name = "method", .kind = ARG_CHOICE, .value = &j->method,
                            .choices = methods,
                            .help = "one code, several composed, codes per channel subspace "
