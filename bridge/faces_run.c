@@ -73,9 +73,9 @@ static void centre(const gp_face *f, float c[2])
  * GPB_MAX_FACES, count into *n: with a selection, and for every task but
  * inpainting (whose selection is the hole: run_face leaves the faces away
  * from it), only those whose five points' centre is selected (at least
- * half). */
+ * half), and *selected says so. */
 static gp_status find(gp_face_finder *f, gp_task task, const gpb_input *in, const gp_image *rgb,
-                      gp_face *faces, int *n, gp_error *err)
+                      gp_face *faces, int *n, bool *selected, gp_error *err)
 {
     GeglRectangle bounds;
     gp_image cover = { 0 };
@@ -96,6 +96,7 @@ static gp_status find(gp_face_finder *f, gp_task task, const gpb_input *in, cons
         found = kept;
     }
     *n = s == GP_OK ? found : 0;
+    *selected = cover.data != NULL;
     gp_image_release(&cover);
     return s;
 }
@@ -320,7 +321,8 @@ static gp_status prepare(faces_job *j, const gpb_input *in, gp_error *err)
 }
 
 gp_status gpb_run_faces(gp_model *m, gp_face_finder *finder, const gp_invert_params *p,
-                        const gpb_input *in, const char *no_face, gpb_output *out, gp_error *err)
+                        const gpb_input *in, const char *picture, const char *instead,
+                        gpb_output *out, gp_error *err)
 {
     memset(out, 0, sizeof *out);
     if (gpb_check_gegl(err) != GP_OK)
@@ -330,11 +332,18 @@ gp_status gpb_run_faces(gp_model *m, gp_face_finder *finder, const gp_invert_par
     gp_model_face_frame(m, j.frame);
     gp_face faces[GPB_MAX_FACES];
     int n = 0;
+    bool selected = false;
+    picture = picture ? picture : "the layer";
+    instead = instead ? instead : "";
     gp_status s = prepare(&j, in, err);
     if (s == GP_OK)
-        s = find(finder, p->task, in, &j.px.rgb, faces, &n, err);
-    if (s == GP_OK && n == 0)
-        s = gp_fail(err, GP_ERR_ARGUMENT, "%s", no_face ? no_face : "No face found.");
+        s = find(finder, p->task, in, &j.px.rgb, faces, &n, &selected, err);
+    if (s == GP_OK && n == 0 && selected)
+        s = gp_fail(err, GP_ERR_ARGUMENT, "No face was found in the selected part of %s (a face "
+                    "counts when the middle of its eyes, nose and mouth is selected).  %s",
+                    picture, instead);
+    else if (s == GP_OK && n == 0)
+        s = gp_fail(err, GP_ERR_ARGUMENT, "No face was found in %s.  %s", picture, instead);
     if (s == GP_OK)
         s = start(&j, err);
     across progress = { .fn = p->progress, .user = p->progress_user, .count = n };
@@ -343,9 +352,9 @@ gp_status gpb_run_faces(gp_model *m, gp_face_finder *finder, const gp_invert_par
         s = run_face(&j, &faces[i], &progress, err);
     }
     if (s == GP_OK && j.done == 0)
-        s = gp_fail(err, GP_ERR_ARGUMENT, "None of the %d face%s found is near the selection "
-                    "(or each is wholly selected): nothing to fill from them.", n,
-                    n == 1 ? "" : "s");
+        s = gp_fail(err, GP_ERR_ARGUMENT, "None of the %d face%s found in %s is near the "
+                    "selection (or each is wholly selected): nothing to fill from them.  %s", n,
+                    n == 1 ? "" : "s", picture, instead);
     const gp_image *rgb = NULL;
     if (s == GP_OK)
         s = merge(&j, &rgb, err);

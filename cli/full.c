@@ -66,13 +66,11 @@ gp_status cli_full_faces(gp_model *m, const gp_invert_params *p, const gp_image 
     gpb_input in = { .layer = wrap(picture, "R'G'B' float"),
                      .selection = mask ? wrap(mask, "Y float") : NULL };
     gp_face_finder *finder = NULL;
-    char no_face[512];
-    snprintf(no_face, sizeof no_face, "no face found in %s; run without --faces to use the whole "
-             "picture", name);
     gpb_output merged;
     gp_status s = gp_face_finder_load(NULL, NULL, &finder, err);
     if (s == GP_OK)
-        s = gpb_run_faces(m, finder, p, &in, no_face, &merged, err);
+        s = gpb_run_faces(m, finder, p, &in, name, "Run without --faces to use the whole picture.",
+                          &merged, err);
     if (s == GP_OK) {
         fprintf(stderr, "ganprior: note: %d face%s found in %s\n", merged.found,
                 merged.found == 1 ? "" : "s", name);

@@ -180,12 +180,14 @@ gp_status gpb_run(gp_model *m, const gp_invert_params *p, const gpb_input *in,
  * Progress reports the faces in turn as one run: iteration i of face k
  * (of n) as k * total + i of n * total.  out->buffer covers the layer
  * (superres: the enlarged layer at (0, 0)); out->faces counts the faces
- * restored, out->found those found.  No face found fails with no_face as
- * err's message (each host says what to do instead in its own words;
- * NULL: "No face found."); inpaint with no face near the selection fails
- * with the bridge's own.  On failure out is cleared and err says why in
- * words for a user. */
+ * restored, out->found those found.  No face found (in the selection),
+ * and for inpaint no face near the selection, fail with GP_ERR_ARGUMENT
+ * and a message naming picture (the host's word for the layer, e.g. "the
+ * layer" or a file name; NULL: "the layer") and ending with instead
+ * (what the user can do instead, in the host's words; NULL: nothing).
+ * On failure out is cleared and err says why in words for a user. */
 gp_status gpb_run_faces(gp_model *m, gp_face_finder *finder, const gp_invert_params *p,
-                        const gpb_input *in, const char *no_face, gpb_output *out, gp_error *err);
+                        const gpb_input *in, const char *picture, const char *instead,
+                        gpb_output *out, gp_error *err);
 
 #endif
