@@ -69,23 +69,18 @@ static void centre(const gp_face *f, float c[2])
         c[0] += pts[i][0] / 5.0f, c[1] += pts[i][1] / 5.0f;
 }
 
-gp_status gpb_faces_find(gp_face_finder *f, gp_task task, const gpb_input *in, gp_face *faces,
-                         int max, int *n, gp_error *err)
+/* The faces of rgb (the whole layer) into faces, best first, at most
+ * GPB_MAX_FACES, count into *n: with a selection, and for every task but
+ * inpainting (whose selection is the hole: run_face leaves the faces away
+ * from it), only those whose five points' centre is selected (at least
+ * half), and *selected says so. */
+static gp_status find(gp_face_finder *f, gp_task task, const gpb_input *in, const gp_image *rgb,
+                      gp_face *faces, int *n, bool *selected, gp_error *err)
 {
-    *n = 0;
-    const GeglRectangle *layer = gegl_buffer_get_extent(in->layer);
-    if ((long long)layer->width * layer->height > GP_PICTURE_MAX_PIXELS)
-        return gp_fail(err, GP_ERR_ARGUMENT, "The layer is %dx%d pixels, more than the %lld megapixels "
-                       "faces are looked for in.", layer->width, layer->height,
-                       GP_PICTURE_MAX_PIXELS / 1000000);
-    gpb_pixels px;
     GeglRectangle bounds;
     gp_image cover = { 0 };
-    gp_status s = gpb_read(in->layer, layer, &px, err);
-    if (s != GP_OK)
-        return s;
     int found = 0;
-    s = gp_faces_find(f, NULL, &px.rgb, faces, max, &found, err);
+    gp_status s = gp_faces_find(f, NULL, rgb, faces, GPB_MAX_FACES, &found, err);
     if (s == GP_OK && task != GP_TASK_INPAINT)
         s = gpb_selection(in, &bounds, &cover, err);
     if (s == GP_OK && cover.data) {
@@ -100,10 +95,9 @@ gp_status gpb_faces_find(gp_face_finder *f, gp_task task, const gpb_input *in, g
         }
         found = kept;
     }
-    if (s == GP_OK)
-        *n = found;
+    *n = s == GP_OK ? found : 0;
+    *selected = cover.data != NULL;
     gp_image_release(&cover);
-    gpb_pixels_release(&px);
     return s;
 }
 
@@ -234,8 +228,8 @@ static gp_status start_inpaint(faces_job *j, const gpb_input *in, gp_error *err)
     return GP_OK;
 }
 
-/* j->acc: what the faces are pasted into; and the task's other images. */
-static gp_status start(faces_job *j, const gpb_input *in, gp_error *err)
+/* j->acc: what the faces are pasted into; and superres's alpha. */
+static gp_status start(faces_job *j, gp_error *err)
 {
     const gp_image *rgb = &j->px.rgb;
     const size_t n = (size_t)rgb->width * rgb->height;
@@ -256,11 +250,6 @@ static gp_status start(faces_job *j, const gpb_input *in, gp_error *err)
         return GP_OK;
     case GP_TASK_INPAINT: /* the fill starts as the layer */
     case GP_TASK_RECONSTRUCT:
-        if (j->p->task == GP_TASK_INPAINT) {
-            gp_status s = start_inpaint(j, in, err);
-            if (s != GP_OK)
-                return s;
-        }
         if (gp_image_alloc(&j->acc, rgb->width, rgb->height, 3) != GP_OK)
             return gp_fail(err, GP_ERR_MEMORY, "out of memory for the layer");
         memcpy(j->acc.data, rgb->data, n * 3 * sizeof(float));
@@ -315,35 +304,57 @@ static gp_status check_model(const faces_job *j, gp_error *err)
     return GP_OK;
 }
 
-gp_status gpb_run_faces(gp_model *m, const gp_invert_params *p, const gpb_input *in,
-                        const gp_face *faces, int n, gpb_output *out, gp_error *err)
+/* The layer read into j->px, and the refusals that need no face. */
+static gp_status prepare(faces_job *j, const gpb_input *in, gp_error *err)
+{
+    const GeglRectangle *layer = gegl_buffer_get_extent(in->layer);
+    if ((long long)layer->width * layer->height > GP_PICTURE_MAX_PIXELS)
+        return gp_fail(err, GP_ERR_ARGUMENT, "The layer is %dx%d pixels, more than the %lld "
+                       "megapixels this filter handles.", layer->width, layer->height,
+                       GP_PICTURE_MAX_PIXELS / 1000000);
+    gp_status s = gpb_read(in->layer, layer, &j->px, err);
+    if (s == GP_OK)
+        s = check_model(j, err);
+    if (s == GP_OK && j->p->task == GP_TASK_INPAINT)
+        s = start_inpaint(j, in, err);
+    return s;
+}
+
+gp_status gpb_run_faces(gp_model *m, gp_face_finder *finder, const gp_invert_params *p,
+                        const gpb_input *in, const char *picture, const char *instead,
+                        gpb_output *out, gp_error *err)
 {
     memset(out, 0, sizeof *out);
     if (gpb_check_gegl(err) != GP_OK)
         return err ? err->status : GP_ERR_UNSUPPORTED;
-    if (n < 1)
-        return gp_fail(err, GP_ERR_ARGUMENT, "No face to work on.");
     faces_job j = { .m = m, .p = p, .info = gp_model_get_info(m),
                     .factor = p->task == GP_TASK_SUPERRES ? p->superres_factor : 1 };
     gp_model_face_frame(m, j.frame);
-    const GeglRectangle *layer = gegl_buffer_get_extent(in->layer);
-    gp_status s = (long long)layer->width * layer->height > GP_PICTURE_MAX_PIXELS
-                      ? gp_fail(err, GP_ERR_ARGUMENT, "The layer is %dx%d pixels, more than the %lld "
-                                "megapixels this filter handles.", layer->width, layer->height,
-                                GP_PICTURE_MAX_PIXELS / 1000000)
-                      : gpb_read(in->layer, layer, &j.px, err);
+    gp_face faces[GPB_MAX_FACES];
+    int n = 0;
+    bool selected = false;
+    picture = picture ? picture : "the layer";
+    instead = instead ? instead : "";
+    gp_status s = prepare(&j, in, err);
     if (s == GP_OK)
-        s = check_model(&j, err);
+        s = find(finder, p->task, in, &j.px.rgb, faces, &n, &selected, err);
+    if (s == GP_OK && n == 0 && selected)
+        s = gp_fail(err, GP_ERR_ARGUMENT, "No face was found in the selected part of %s (a face "
+                    "counts when the middle of its eyes, nose and mouth is selected).  %s",
+                    picture, instead);
+    else if (s == GP_OK && n == 0)
+        s = gp_fail(err, GP_ERR_ARGUMENT, "No face was found in %s.  %s", picture, instead);
     if (s == GP_OK)
-        s = start(&j, in, err);
+        s = start(&j, err);
     across progress = { .fn = p->progress, .user = p->progress_user, .count = n };
     for (int i = 0; i < n && s == GP_OK; i++) {
         progress.index = i;
         s = run_face(&j, &faces[i], &progress, err);
     }
     if (s == GP_OK && j.done == 0)
-        s = gp_fail(err, GP_ERR_ARGUMENT, "None of the %d faces found is near the selection "
-                    "(or each is wholly selected): nothing to fill from them.", n);
+        s = gp_fail(err, GP_ERR_ARGUMENT, "None of the %d face%s found in %s is near the "
+                    "selection (or each is wholly selected): nothing to fill from them.  %s", n,
+                    n == 1 ? "" : "s", picture, instead);
     const gp_image *rgb = NULL;
     if (s == GP_OK)
         s = merge(&j, &rgb, err);
@@ -359,6 +370,7 @@ gp_status gpb_run_faces(gp_model *m, const gp_invert_params *p, const gpb_input 
         out->report.loss /= (float)j.done;
         out->report.fit_psnr /= (float)j.done;
         out->faces = j.done;
+        out->found = n;
     }
     job_release(&j);
     return s;

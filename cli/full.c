@@ -66,20 +66,14 @@ gp_status cli_full_faces(gp_model *m, const gp_invert_params *p, const gp_image 
     gpb_input in = { .layer = wrap(picture, "R'G'B' float"),
                      .selection = mask ? wrap(mask, "Y float") : NULL };
     gp_face_finder *finder = NULL;
-    gp_face found[GPB_MAX_FACES];
-    int n = 0;
     gpb_output merged;
     gp_status s = gp_face_finder_load(NULL, NULL, &finder, err);
     if (s == GP_OK)
-        s = gpb_faces_find(finder, p->task, &in, found, GPB_MAX_FACES, &n, err);
-    if (s == GP_OK && n == 0)
-        s = gp_fail(err, GP_ERR_ARGUMENT, "no face found in %s; run without --faces to use the "
-                    "whole picture", name);
+        s = gpb_run_faces(m, finder, p, &in, name, "Run without --faces to use the whole picture.",
+                          &merged, err);
     if (s == GP_OK) {
-        fprintf(stderr, "ganprior: note: %d face%s found in %s\n", n, n == 1 ? "" : "s", name);
-        s = gpb_run_faces(m, p, &in, found, n, &merged, err);
-    }
-    if (s == GP_OK) {
+        fprintf(stderr, "ganprior: note: %d face%s found in %s\n", merged.found,
+                merged.found == 1 ? "" : "s", name);
         s = take(&merged, p->task == GP_TASK_SUPERRES, picture, out, err);
         *report = merged.report;
         *faces = merged.faces;

@@ -86,6 +86,31 @@ static gp_status open_model(const gpp_options *o, gp_model **m, gp_error *err)
     return s == GP_OK ? gp_model_load(path, m, err) : s;
 }
 
+static gp_status open_finder(gp_face_finder **finder, gp_error *err)
+{
+    gp_error why;
+    gp_status s = gp_face_finder_load(NULL, NULL, finder, &why);
+    if (s != GP_OK)
+        return gp_fail(err, s, "The face finder could not be loaded (%s).  Reinstall ganprior, or "
+                       "set Faces to \"the selection as it is\".", why.message);
+    return GP_OK;
+}
+
+/* Faces "find": each face of the layer (inside the selection), or no
+ * face with a message saying what to do. */
+static gp_status run_faces(gp_model *m, const gp_invert_params *p, const gpb_input *in,
+                           gpb_output *out, gp_error *err)
+{
+    gp_face_finder *finder = NULL;
+    gp_status s = open_finder(&finder, err);
+    if (s == GP_OK)
+        s = gpb_run_faces(m, finder, p, in, "the layer",
+                          "To work on the selection (or the layer) as it is, set Faces to "
+                          "\"the selection as it is\".", out, err);
+    gp_face_finder_free(finder);
+    return s;
+}
+
 gp_status gpp_run(const gpp_filter *f, const gpp_options *o, const gpb_input *in,
                   gp_progress_fn progress, void *user, gpb_output *out, gp_error *err)
 {
@@ -95,7 +120,9 @@ gp_status gpp_run(const gpp_filter *f, const gpp_options *o, const gpb_input *in
     p.progress = progress;
     p.progress_user = user;
     gp_status s = open_model(o, &m, err);
-    if (s == GP_OK)
+    if (s == GP_OK && o->faces == GPP_FACES_FIND)
+        s = run_faces(m, &p, in, out, err);
+    else if (s == GP_OK)
         s = gpb_run(m, &p, in, out, err);
     gp_model_free(m);
     return s;

@@ -24,6 +24,19 @@ const gpp_filter *gpp_filter_find(const char *procedure);
 
 #define GPP_MENU_PATH "<Image>/Filters/Enhance/GAN Prior"
 
+/* Where a filter works: on each face found in the layer (in the
+ * selection), aligned to the model's frame and blended back
+ * (gpb_run_faces), or on the selection's box (the layer) as it is
+ * (gpb_run).  Inpainting with faces restores the faces the selection
+ * touches, filling only the selected pixels on them. */
+typedef enum gpp_faces { GPP_FACES_FIND, GPP_FACES_SELECTION } gpp_faces;
+/* The option's help, for both dialogs. */
+#define GPP_FACES_HELP                                                                      \
+    "Find faces: each face in the layer (with a selection: each face whose middle is "      \
+    "selected; inpainting: each face the selection touches) is aligned to the model, "      \
+    "restored and blended back.  The selection as it is: the selection's box (or the "      \
+    "layer) goes to the model as one picture."
+
 /* Speed / quality presets: how long the search runs. */
 typedef enum gpp_preset { GPP_PRESET_FAST, GPP_PRESET_BALANCED, GPP_PRESET_BEST } gpp_preset;
 
@@ -40,15 +53,19 @@ typedef struct gpp_options {
     int seed;
     int factor;        /* super-resolution */
     int detail;        /* generator tuning steps after the search; 0 = off */
+    int faces;         /* a gpp_faces; last, so that the last values GIMP
+                          2.10 stored before it existed read as "find" */
 } gpp_options;
 
 void gpp_options_default(gpp_options *o);
 /* The engine settings these options mean for task. */
 void gpp_options_to_params(const gpp_options *o, gp_task task, gp_invert_params *p);
 
-/* Loads the model o names, runs the filter on in through the bridge,
+/* Loads the model o names (and with o->faces "find", the face finder),
+ * runs the filter on in through the bridge (gpb_run_faces or gpb_run),
  * calls progress as the engine does (return false to cancel).  err's
- * message is written for a GIMP user. */
+ * message is written for a GIMP user; no face found says so and how to
+ * go on. */
 gp_status gpp_run(const gpp_filter *f, const gpp_options *o, const gpb_input *in,
                   gp_progress_fn progress, void *user, gpb_output *out, gp_error *err);
 

@@ -2,8 +2,9 @@
  *
  * PDB, for each filter in filters.c:
  *   (run-mode image drawable model method codes layer preset iterations seed
- *    detail [factor])  ->  (new-image new-layer)
- * factor only for super-resolution.  The result is a new layer above the
+ *    detail faces [factor])  ->  (new-image new-layer)
+ * faces 0: each face found (filters.h, gpp_faces), 1: the selection as it
+ * is; factor only for super-resolution.  The result is a new layer above the
  * source in one undo group, or a new image (super-resolution, and
  * colorizing a grayscale image).  The source is never written; until
  * the engine has finished nothing in the image changes, so cancelling
@@ -24,7 +25,7 @@ const GimpPlugInInfo PLUG_IN_INFO = { NULL, NULL, query, run };
 
 MAIN()
 
-enum { FIXED_ARGS = 11 }; /* all but factor */
+enum { FIXED_ARGS = 12 }; /* all but factor */
 
 static const GimpParamDef args[] = {
     { GIMP_PDB_INT32, "run-mode", "The run mode { RUN-INTERACTIVE (0), RUN-NONINTERACTIVE (1) }" },
@@ -41,6 +42,9 @@ static const GimpParamDef args[] = {
     { GIMP_PDB_INT32, "seed", "Seed of the random starts (same seed, same result)" },
     { GIMP_PDB_INT32, "detail", "Generator tuning steps after the search, for detail the "
                                 "model lacks (0 = off; 100-300 typical)" },
+    { GIMP_PDB_INT32, "faces", "0: find the faces in the layer (in the selection; inpaint: those "
+                               "the selection touches) and work on each, aligned to the model; "
+                               "1: the selection (or the layer) as it is" },
     { GIMP_PDB_INT32, "factor", "Enlargement factor (2-16); must divide the model size" },
 };
 
@@ -81,13 +85,14 @@ static gboolean options_from_params(const gpp_filter *f, gint nparams, const Gim
     o->iterations = param[8].data.d_int32;
     o->seed = param[9].data.d_int32;
     o->detail = param[10].data.d_int32;
+    o->faces = param[11].data.d_int32;
     if (f->task == GP_TASK_SUPERRES)
-        o->factor = param[11].data.d_int32;
+        o->factor = param[12].data.d_int32;
     return o->method >= GP_METHOD_SINGLE && o->method <= GP_METHOD_INDOMAIN && o->codes >= 1 &&
            o->codes <= 100 && o->split_block >= 0 && o->preset >= GPP_PRESET_FAST &&
            o->preset <= GPP_PRESET_BEST && o->iterations >= 0 && o->detail >= 0 &&
-           o->detail <= 100000 && o->factor >= 2 &&
-           o->factor <= 16;
+           o->detail <= 100000 && o->faces >= GPP_FACES_FIND && o->faces <= GPP_FACES_SELECTION &&
+           o->factor >= 2 && o->factor <= 16;
 }
 
 static GtkWidget *spin(GtkWidget *table, int row, const char *label, int *value, int lo, int hi)
@@ -99,11 +104,12 @@ static GtkWidget *spin(GtkWidget *table, int row, const char *label, int *value,
     return button;
 }
 
-static void combo(GtkWidget *table, int row, const char *label, int *value, GtkWidget *box)
+static GtkWidget *combo(GtkWidget *table, int row, const char *label, int *value, GtkWidget *box)
 {
     gimp_int_combo_box_connect(GIMP_INT_COMBO_BOX(box), *value,
                                G_CALLBACK(gimp_int_combo_box_get_active), value);
     gimp_table_attach_aligned(GTK_TABLE(table), 0, row, label, 0.0, 0.5, box, 1, TRUE);
+    return box;
 }
 
 static void on_model_chosen(GtkFileChooser *chooser, gpp_options *o)
@@ -133,13 +139,18 @@ static gboolean dialog(const gpp_filter *f, gpp_options *o)
     GtkWidget *dlg = gimp_dialog_new(f->blurb, "ganprior", NULL, 0, gimp_standard_help_func,
                                      f->procedure, "_Cancel", GTK_RESPONSE_CANCEL, "_OK",
                                      GTK_RESPONSE_OK, NULL);
-    GtkWidget *table = gtk_table_new(8, 2, FALSE);
+    GtkWidget *table = gtk_table_new(10, 2, FALSE);
     gtk_table_set_col_spacings(GTK_TABLE(table), 6);
     gtk_table_set_row_spacings(GTK_TABLE(table), 4);
     gtk_container_set_border_width(GTK_CONTAINER(table), 12);
     gtk_box_pack_start(GTK_BOX(gtk_dialog_get_content_area(GTK_DIALOG(dlg))), table, TRUE,
                        TRUE, 0);
     int row = 0;
+    GtkWidget *faces = combo(table, row++, "F_aces:", &o->faces,
+                             gimp_int_combo_box_new("Find faces", GPP_FACES_FIND,
+                                                    "The selection as it is",
+                                                    GPP_FACES_SELECTION, NULL));
+    gtk_widget_set_tooltip_text(faces, GPP_FACES_HELP);
     gimp_table_attach_aligned(GTK_TABLE(table), 0, row++, "_Model:", 0.0, 0.5,
                               model_chooser(o), 1, TRUE);
     combo(table, row++, "M_ethod:", &o->method,

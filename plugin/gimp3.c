@@ -1,7 +1,9 @@
 /* gimp3.c — the GIMP 3.0 front end (GimpPlugIn API, GimpProcedureDialog).
  *
  * PDB, for each filter in filters.c: an image procedure on one layer with
- * the arguments model (file, none = default model), method (choice
+ * the arguments faces (choice "find" | "selection": each face found, or
+ * the selection as it is; filters.h, gpp_faces), model (file, none =
+ * default model), method (choice
  * "single" | "multicode" | "subspace"), codes, layer, preset (choice "fast" |
  * "balanced" | "best"), iterations, seed, detail (generator tuning
  * steps) and, for super-resolution, factor; it returns new-image and new-layer.  The result is a new layer
@@ -62,6 +64,13 @@ static void add_arguments(GimpProcedure *p, const gpp_filter *f)
 {
     gpp_options o;
     gpp_options_default(&o);
+    gimp_procedure_add_choice_argument(
+        p, "faces", "F_aces", GPP_FACES_HELP,
+        gimp_choice_new_with_values("find", GPP_FACES_FIND, "Find faces",
+                                    "Each face found, aligned to the model and blended back",
+                                    "selection", GPP_FACES_SELECTION, "The selection as it is",
+                                    "The selection's box (or the layer) as one picture", NULL),
+        "find", G_PARAM_READWRITE);
     gimp_procedure_add_file_argument(p, "model", "_Model",
                                      "Model file (.safetensors); none: the default face model",
                                      GIMP_FILE_CHOOSER_ACTION_OPEN, TRUE, NULL, G_PARAM_READWRITE);
@@ -144,6 +153,7 @@ static void options_from_config(const gpp_filter *f, GimpProcedureConfig *config
         g_object_get(config, "factor", &o->factor, NULL);
     o->method = gimp_procedure_config_get_choice_id(config, "method");
     o->preset = gimp_procedure_config_get_choice_id(config, "preset");
+    o->faces = gimp_procedure_config_get_choice_id(config, "faces");
     gchar *path = model ? g_file_get_path(model) : NULL;
     g_strlcpy(o->model, path ? path : "", sizeof o->model);
     g_free(path);

@@ -24,8 +24,9 @@
  * plug-in (through gpb_run) and both modes of the CLI; it and the area
  * resampler need no GEGL, so they are built even with -Dbridge=disabled.
  * gpb_run and gpb_resample_lohalo exist only in builds with GEGL, as does
- * the faces mode (gpb_faces_find, gpb_run_faces): the task run on each
- * face of the layer in the model's frame and blended back.
+ * the faces mode (gpb_run_faces): the faces of the layer found, the task
+ * run on each in the model's frame and blended back.  Both hosts call
+ * gpb_run or gpb_run_faces and nothing else of a run.
  *
  * Nothing here knows GIMP; the bridge never writes into its input.
  * This is the bridge's one public header: bridge_dep exports only this
@@ -129,6 +130,8 @@ typedef struct gpb_output {
     gp_invert_report report; /* gpb_run_faces: summed over the faces (loss and
                                 fit_psnr their means) */
     int faces;               /* gpb_run_faces: the faces restored; else 0 */
+    int found;               /* gpb_run_faces: the faces found (inpaint:
+                                faces >= 1 of them, those near the hole) */
 } gpb_output;
 
 /* The largest side a super-resolved result may have. */
@@ -149,29 +152,24 @@ gp_status gpb_run(gp_model *m, const gp_invert_params *p, const gpb_input *in,
  * blended into the picture (gpb_face_mask's feather). */
 #define GPB_FACE_FEATHER 0.3f
 
-/* The faces of in's layer found by f (points in pixels of the layer, its
- * extent's origin at 0, 0), highest score first, at most max, count into
- * *n (0 is no failure: each host words that refusal itself).  With a
- * selection, and for every task but inpainting (whose selection is the
- * hole: gpb_run_faces picks the faces near it), only the faces whose
- * five points' centre is selected (at least half). */
-gp_status gpb_faces_find(gp_face_finder *f, gp_task task, const gpb_input *in, gp_face *faces,
-                         int max, int *n, gp_error *err);
-
-/* Runs p->task on each of faces[0..n-1] (from gpb_faces_find) through the
- * square model m: each face cropped into the model's frame (gpb_face_crop;
- * superres: at model size / factor), inverted there, and put back with
- * gpb_face_paste's feathered face mask into a picture of the whole layer:
+/* The faces mode, for both hosts: the faces of in's layer found by finder
+ * (at most GPB_MAX_FACES, best first; with a selection, and for every task
+ * but inpainting, only the faces whose five points' centre is selected, at
+ * least half), and p->task run on each through the square model m: each
+ * face cropped into the model's frame (gpb_face_crop; superres: at model
+ * size / factor), inverted there, and put back with gpb_face_paste's
+ * feathered face mask into a picture of the whole layer:
  *
  *   reconstruct  the layer with each face replaced by its reconstruction;
  *   colorize     the layer's own L* everywhere; a*, b* from the restored
  *                faces inside their masks and neutral (a* = b* = 0: the
  *                layer in gray) outside, the masks' feather making the
  *                change of chroma gradual (gpb_merge_colorize);
- *   inpaint      only the faces whose square holds some of the selection
- *                (the hole) and not only hole; the fill Poisson-cloned
- *                in (gpb_merge_inpaint) where the selection and a face
- *                mask overlap, weighted by both: only selected pixels
+ *   inpaint      the selection is the hole (none: refused before any face
+ *                is looked for); only the faces whose square holds some
+ *                of it and not only hole are restored; the fill Poisson-
+ *                cloned in (gpb_merge_inpaint) where the selection and a
+ *                face mask overlap, weighted by both: only selected pixels
  *                change, and hole outside every face stays as it was;
  *   superres     the layer enlarged by the factor with LoHalo, each face
  *                super-resolved at model size and pasted at the new size,
@@ -182,9 +180,14 @@ gp_status gpb_faces_find(gp_face_finder *f, gp_task task, const gpb_input *in, g
  * Progress reports the faces in turn as one run: iteration i of face k
  * (of n) as k * total + i of n * total.  out->buffer covers the layer
  * (superres: the enlarged layer at (0, 0)); out->faces counts the faces
- * restored.  On failure out is cleared and err says why in words for a
- * user (inpaint: no face near the selection). */
-gp_status gpb_run_faces(gp_model *m, const gp_invert_params *p, const gpb_input *in,
-                        const gp_face *faces, int n, gpb_output *out, gp_error *err);
+ * restored, out->found those found.  No face found (in the selection),
+ * and for inpaint no face near the selection, fail with GP_ERR_ARGUMENT
+ * and a message naming picture (the host's word for the layer, e.g. "the
+ * layer" or a file name; NULL: "the layer") and ending with instead
+ * (what the user can do instead, in the host's words; NULL: nothing).
+ * On failure out is cleared and err says why in words for a user. */
+gp_status gpb_run_faces(gp_model *m, gp_face_finder *finder, const gp_invert_params *p,
+                        const gpb_input *in, const char *picture, const char *instead,
+                        gpb_output *out, gp_error *err);
 
 #endif

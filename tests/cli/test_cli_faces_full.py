@@ -148,8 +148,8 @@ def main():
     Image.fromarray((np.ones((H, W, 3)) * 128).astype(np.uint8)).save(path('blank.png'))
     status, _, err = run([EXE, 'reconstruct', '-m', MODEL, '-i', path('blank.png'),
                           '-o', path('none.png')] + QUICK, env=env)
-    check(status == 1 and 'no face found in' in err and 'without --faces' in err
-          and not os.path.exists(path('none.png')),
+    check(status == 1 and ('No face was found in %s.' % path('blank.png')) in err
+          and 'without --faces' in err and not os.path.exists(path('none.png')),
           'no face: the clear error, nothing written (rc %d, %s)' % (status, err.strip()))
     return done()
 

@@ -3,13 +3,16 @@
 
 ; Fast settings: multi-code (or gp-method, which a batch command may set!
 ; to 2 for subspaces), 8 codes, automatic layer, fast preset, 150
-; iterations, seed 7, no tuning (gp-detail steps).
+; iterations, seed 7, no tuning (gp-detail steps), and Faces "the
+; selection as it is" (gp-faces 1; a batch command sets it to 0, "find
+; faces", the dialog's default).
 (define gp-method 1)
 (define gp-detail 0)
+(define gp-faces 1)
 (define (gp-call proc image drawable model factor)
   (if factor
-      (proc RUN-NONINTERACTIVE image drawable model gp-method 8 0 0 150 7 gp-detail factor)
-      (proc RUN-NONINTERACTIVE image drawable model gp-method 8 0 0 150 7 gp-detail)))
+      (proc RUN-NONINTERACTIVE image drawable model gp-method 8 0 0 150 7 gp-detail gp-faces factor)
+      (proc RUN-NONINTERACTIVE image drawable model gp-method 8 0 0 150 7 gp-detail gp-faces)))
 
 ; Runs proc on IN (selecting SEL = (x y w h) first unless it is '()) and
 ; saves the new layer to OUT and the source layer, afterwards, to SOURCE.
@@ -36,11 +39,32 @@
       (if (not (= new-image image)) (gimp-image-delete new-image)))
     (gimp-image-delete image)))
 
-; Runs proc where it must refuse; the refusal's message lands in the log.
-(define (gp-refuse proc in model sel)
+; Runs proc (named NAME in the report) on IN where it must refuse, catching
+; the error: one line "ganprior-test: refused NAME layers-before=N
+; layers-after=N images-before=N images-after=N message=..." in the log.
+(define (gp-refuse name proc in model sel)
   (let* ((image (car (gimp-file-load RUN-NONINTERACTIVE in in)))
-         (drawable (car (gimp-image-get-active-drawable image))))
+         (drawable (car (gimp-image-get-active-drawable image)))
+         (layers (car (gimp-image-get-layers image)))
+         (images (car (gimp-image-list))))
     (if (pair? sel)
         (gimp-image-select-rectangle image CHANNEL-OP-REPLACE
                                      (car sel) (cadr sel) (caddr sel) (cadddr sel)))
-    (gp-call proc image drawable model #f)))
+    (let ((message
+           (call/cc
+            (lambda (k)
+              (set! *error-hook*
+                    (lambda args
+                      (k (apply string-append
+                                (map (lambda (a) (if (string? a) a "")) args)))))
+              (gp-call proc image drawable model #f)
+              "none: the call succeeded"))))
+      (set! *error-hook* throw)
+      (gimp-message (string-append
+                     "ganprior-test: refused " name
+                     " layers-before=" (number->string layers)
+                     " layers-after=" (number->string (car (gimp-image-get-layers image)))
+                     " images-before=" (number->string images)
+                     " images-after=" (number->string (car (gimp-image-list)))
+                     " message=" message)))
+    (gimp-image-delete image)))

@@ -3,7 +3,9 @@
 # lines, the same files, so check_filters.py judges both GIMPs alike.
 from gi.repository import Gimp, Gio
 
-SETTINGS = dict(method="multicode", codes=8, layer=0, preset="fast", iterations=150, seed=7)
+# Faces "the selection as it is" unless a call asks for "find" (the default).
+SETTINGS = dict(method="multicode", codes=8, layer=0, preset="fast", iterations=150, seed=7,
+                faces="selection")
 
 
 def _open(path, sel):
@@ -13,7 +15,7 @@ def _open(path, sel):
     return image, image.get_layers()[0]
 
 
-def _call(task, image, layer, model, factor, method=None, detail=0):
+def _call(task, image, layer, model, factor, method=None, detail=0, faces=None):
     proc = Gimp.get_pdb().lookup_procedure("plug-in-ganprior-" + task)
     config = proc.create_config()
     config.set_property("run-mode", Gimp.RunMode.NONINTERACTIVE)
@@ -25,6 +27,8 @@ def _call(task, image, layer, model, factor, method=None, detail=0):
     config.set_property("detail", detail)
     if method:
         config.set_property("method", method)
+    if faces:
+        config.set_property("faces", faces)
     if factor:
         config.set_property("factor", factor)
     return proc.run(config)
@@ -41,10 +45,11 @@ def _export_only(image, keep, path):
     copy.delete()
 
 
-def gp_run(task, inp, out, source, model, sel=None, factor=None, method=None, detail=0):
+def gp_run(task, inp, out, source, model, sel=None, factor=None, method=None, detail=0,
+           faces=None):
     image, layer = _open(inp, sel)
     before = len(image.get_layers())
-    result = _call(task, image, layer, model, factor, method, detail)
+    result = _call(task, image, layer, model, factor, method, detail, faces)
     if result.index(0) != Gimp.PDBStatusType.SUCCESS:
         raise RuntimeError("%s failed: %s" % (task, result.index(1)))
     new_image, new_layer = result.index(1), result.index(2)
@@ -60,9 +65,16 @@ def gp_run(task, inp, out, source, model, sel=None, factor=None, method=None, de
     image.delete()
 
 
-def gp_refuse(task, inp, model, sel=None):
+def gp_refuse(name, task, inp, model, sel=None, faces=None):
+    """The same report line as filters-gimp2.scm's gp-refuse."""
     image, layer = _open(inp, sel)
-    result = _call(task, image, layer, model, None)
-    print("ganprior-test: refused %s status=%s message=%s"
-          % (task, result.index(0), Gimp.get_pdb().get_last_error()), flush=True)
+    layers, images = len(image.get_layers()), len(Gimp.get_images())
+    result = _call(task, image, layer, model, None, faces=faces)
+    # A failed procedure returns its status and its error's message.
+    failed = result.index(0) != Gimp.PDBStatusType.SUCCESS and result.length() > 1
+    print("ganprior-test: refused %s layers-before=%d layers-after=%d images-before=%d "
+          "images-after=%d status=%s message=%s"
+          % (name, layers, len(image.get_layers()), images, len(Gimp.get_images()),
+             result.index(0).value_nick, result.index(1) if failed else "none: the call succeeded"),
+          flush=True)
     image.delete()

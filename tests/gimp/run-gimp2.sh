@@ -1,7 +1,9 @@
 #!/bin/bash
 # Headless end-to-end test of the four filters in GIMP 2.10 (Debian 12),
 # driven by Script-Fu: real held-out face in, results checked by
-# check_filters.py.  Usage: run-gimp2.sh PLUGIN MODEL CLI
+# check_filters.py; then each filter with Faces "find faces" on a picture
+# of two held-out faces (the face finder's networks from models/), and
+# the refusals.  Usage: run-gimp2.sh PLUGIN MODEL CLI
 # (the ganprior command learns the model's subspaces for the PmSFC run)
 # Exit 77 (skip) without gimp-console-2.10, the model or the shared faces.
 set -uo pipefail
@@ -14,6 +16,7 @@ command -v gimp-console-2.10 > /dev/null || { echo "skip: no gimp-console-2.10";
 
 T=$(mktemp -d)
 export HOME=$T/home XDG_CONFIG_HOME=$T/config XDG_CACHE_HOME=$T/cache XDG_DATA_HOME=$T/data
+export GANPRIOR_MODEL_PATH=$HERE/../../models  # the face finder's networks
 unset DISPLAY WAYLAND_DISPLAY
 GIMPDIR=$XDG_CONFIG_HOME/GIMP/2.10
 # A pre-made GIMP dir skips GIMP's user install, which would create gradients/.
@@ -30,7 +33,13 @@ run() {
   local name=${5:-$1}
   echo "(begin $L (gp-run plug-in-ganprior-$1 \"$T/$2\" \"$T/$name.png\" \"$T/$name-src.png\" \"$model\" '$3 $4))"
 }
-refuse() { echo "(begin $L (gp-refuse plug-in-ganprior-$1 \"$T/$2\" \"$model\" '$3))"; }
+# faces ...: run's arguments, with Faces "find faces"
+faces() { run "$@" | sed 's/(gp-run/(set! gp-faces 0) (gp-run/'; }
+# refuse NAME FILTER INPUT SELECTION [FACES]
+refuse() {
+  echo "(begin $L (set! gp-faces ${5:-1}) (gp-refuse \"$1\" plug-in-ganprior-$2 \"$T/$3\" \"$model\" '$4))"
+}
+corner='(4 4 40 40)'  # a selection on no face of faces.png
 timeout 900 gimp-console-2.10 -i -d -f \
   -b "$(run reconstruct face.png '()' '#f')" \
   -b "$(run inpaint damaged.png "($(cat "$T/hole.txt"))" '#f')" \
@@ -39,8 +48,15 @@ timeout 900 gimp-console-2.10 -i -d -f \
   -b "$(run superres small.png '()' 4)" \
   -b "$(run reconstruct face.png '()' '#f' reconstruct-subspace | sed 's/(gp-run/(set! gp-method 2) (gp-run/')" \
   -b "$(run reconstruct face.png '()' '#f' reconstruct-detail | sed 's/(gp-run/(set! gp-detail 100) (gp-run/')" \
-  -b "$(refuse reconstruct indexed.png '()')" \
-  -b "$(refuse inpaint face.png '()')" \
+  -b "$(faces reconstruct faces.png '()' '#f' faces-reconstruct)" \
+  -b "$(faces inpaint faces-damaged.png "($(cat "$T/faces-hole.txt"))" '#f' faces-inpaint)" \
+  -b "$(faces colorize faces-gray.png '()' '#f' faces-colorize)" \
+  -b "$(faces superres faces.png '()' 2 faces-superres)" \
+  -b "$(refuse indexed reconstruct indexed.png '()')" \
+  -b "$(refuse no-selection inpaint face.png '()')" \
+  -b "$(refuse faces-none reconstruct noface.png '()' 0)" \
+  -b "$(refuse faces-none-selected reconstruct faces.png "$corner" 0)" \
+  -b "$(refuse faces-none-near inpaint faces.png "$corner" 0)" \
   -b '(gimp-quit 0)' > "$T/gimp.log" 2>&1
 rc=$?
 grep -E "ganprior|experienced|error" "$T/gimp.log"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # GIMP 2.10 in a real window (Xvfb), driven as a user would: Script-Fu
-# calls Reconstruct interactively, the filter's dialog is set to 100000
-# iterations by keyboard and accepted, and Stop is pressed in the progress
+# calls Reconstruct interactively, the filter's dialog is set to Faces
+# "the selection as it is" and 100000 iterations by keyboard and accepted, and Stop is pressed in the progress
 # window while the search runs.  The run must end at once (a search that
 # ignored Stop would outlast the test's timeout), return without a message
 # box, leave the image with its one layer, and the window must be wide
@@ -34,7 +34,7 @@ script='(begin (gimp-message-set-handler CONSOLE)
         (layer (car (gimp-layer-new image 96 96 RGB-IMAGE "source" 100 LAYER-MODE-NORMAL))))
    (gimp-image-insert-layer image layer 0 0)
    (gimp-drawable-fill layer FILL-WHITE)
-   (plug-in-ganprior-reconstruct RUN-INTERACTIVE image layer "" 1 20 0 1 0 1 0)
+   (plug-in-ganprior-reconstruct RUN-INTERACTIVE image layer "" 1 20 0 1 0 1 0 1)
    (gimp-message (string-append "ganprior-stop: layers="
                                 (number->string (car (gimp-image-get-layers image)))))
    (gimp-image-delete image))

@@ -2,8 +2,9 @@
 # The Stop window in GIMP 3.0's real window: GIMP runs in the Debian 13
 # chroot (gimp3-chroot.sh) on an Xvfb display of the host, whose socket
 # is bound into the chroot; Python-Fu calls Reconstruct interactively on a
-# new image, and the same clicks as stop-gimp2.sh's set 100000 iterations,
-# accept, and press Stop while the search runs.  The procedure must return
+# new image, and the same keys as stop-gimp2.sh's set Faces "the selection
+# as it is" and 100000 iterations, accept, and press Stop while the
+# search runs.  The procedure must return
 # CANCEL with the image still holding its one layer, and GTK must not
 # complain (a duplicate mnemonic, a bad cast).  Usage: stop-gimp3.sh MODEL
 # Exit 77 (skip) without Xvfb, xdotool, the model, or (not root) the chroot.

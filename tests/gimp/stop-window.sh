@@ -22,14 +22,15 @@ window() {  # the visible window titled so, other than $1; waits up to 120 s
   return 1
 }
 
-# The dialog is set to 100000 iterations by keyboard and accepted, and
-# Stop is pressed two seconds into the search; $width is the Stop
+# The dialog is set by keyboard to Faces "the selection as it is" (the
+# picture has no face) and 100000 iterations and accepted, and Stop is
+# pressed two seconds into the search; $width is the Stop
 # window's width.  A screenshot goes to FOLDER/running.png.
 press_stop() { # FOLDER
   local dialog stop
   dialog=$(window) || fail "the filter's dialog did not open"
   xdotool windowfocus --sync "$dialog"
-  xdotool key alt+i ctrl+a && xdotool type 100000 && xdotool key Tab alt+o
+  xdotool key alt+a Down alt+i ctrl+a && xdotool type 100000 && xdotool key Tab alt+o
   stop=$(window "$dialog") || fail "no progress window after OK"
   sleep 2                                  # the search is running
   width=$(xdotool getwindowgeometry "$stop" | sed -n 's/.*Geometry: \([0-9]*\)x.*/\1/p')
