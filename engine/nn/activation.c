@@ -103,7 +103,7 @@ static void act_backward(const gp_layer *l, gp_shape in, const float *x,
 
 static const gp_layer_ops activation_ops = {
     "activation", act_out_shape, act_scratch, act_forward, act_backward,
-    gp_layer_destroy_plain,
+    gp_layer_destroy_plain, NULL,
 };
 
 gp_layer *gp_activation_new(gp_act kind, float slope)

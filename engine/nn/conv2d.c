@@ -166,7 +166,7 @@ static void conv_backward(const gp_layer *l, gp_shape in, const float *x,
 
 static const gp_layer_ops conv2d_ops = {
     "conv2d", conv_out_shape, conv_scratch, conv_forward, conv_backward,
-    gp_layer_destroy_plain,
+    gp_layer_destroy_plain, NULL,
 };
 
 bool gp_conv2d_geometry(const gp_layer *l, int *k, int *stride, int *pad)

@@ -10,6 +10,9 @@
  * every resolution is this pattern; gp_net_fuse_upconv (net_fuse.c)
  * finds it.
  *
+ * The four 2x2 kernels are derived from the weight once per weight
+ * change (layer.h) when the layer is prepared, else in scratch per call.
+ *
  * weight [cout, cin, 3, 3] as the conv2d it replaces, bias [cout].
  * [n, cin, h, w] -> [n, cout, 2h, 2w]
  */
@@ -23,6 +26,7 @@ typedef struct upconv {
     gp_layer base;
     int cin, cout;
     bool has_bias;
+    gp_derived phases; /* phase_kernels() of the weight, once prepared */
 } upconv;
 
 /* collapse[p][t][k]: kernel row k contributes to 2x2 tap t in phase p. */
@@ -63,6 +67,21 @@ static void phase_kernels(const upconv *u, const float *w, float *k)
                 k4[t] = s;
             }
         }
+}
+
+/* The phase kernels: the layer's own (rebuilt when the weight changed,
+ * the one thing a call writes into the layer) or, unprepared, scratch's. */
+static const float *kernels(const upconv *u, float *scratch)
+{
+    const gp_param *w = &u->base.params[0];
+    gp_derived *d = &((upconv *)u)->phases;
+    if (!d->data) {
+        phase_kernels(u, w->value, scratch);
+        return scratch;
+    }
+    if (gp_derived_stale(d, w))
+        phase_kernels(u, w->value, d->data);
+    return d->data;
 }
 
 /* Adjoint of phase_kernels for one phase: dw += collapseᵀ dk. */
@@ -158,8 +177,8 @@ static void up_forward(const gp_layer *l, gp_shape in, const float *x, float *y,
 {
     const upconv *u = (const upconv *)l;
     const int cols = in.n * in.h * in.w, kdim = u->cin * 4;
-    float *k = scratch, *col = k + 4 * (size_t)u->cout * kdim, *out = col + (size_t)kdim * cols;
-    phase_kernels(u, l->params[0].value, k);
+    float *col = scratch + 4 * (size_t)u->cout * kdim, *out = col + (size_t)kdim * cols;
+    const float *k = kernels(u, scratch);
     for (int ph = 0; ph < 4; ph++) {
         phase_cols(in, ph, x, col);
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, u->cout, cols, kdim, 1.0f,
@@ -176,13 +195,16 @@ static void up_backward(const gp_layer *l, gp_shape in, const float *x, const fl
     (void)y;
     const upconv *u = (const upconv *)l;
     const int cols = in.n * in.h * in.w, kdim = u->cin * 4;
-    float *k = scratch, *col = k + 4 * (size_t)u->cout * kdim, *dyp = col + (size_t)kdim * cols;
+    float *col = scratch + 4 * (size_t)u->cout * kdim, *dyp = col + (size_t)kdim * cols;
     const gp_param *w = &l->params[0];
-    phase_kernels(u, w->value, k);
+    const float *k = kernels(u, scratch);
     if (dx)
         memset(dx, 0, gp_shape_count(in) * sizeof(float));
     for (int ph = 0; ph < 4; ph++) {
-        float *kp = k + (size_t)ph * u->cout * kdim;
+        const float *kp = k + (size_t)ph * u->cout * kdim;
+        /* the 2x2 gradient's slot: the kernel's own in scratch, spent by
+         * then, when the kernels are not the layer's */
+        float *dk = scratch + (size_t)ph * u->cout * kdim;
         phase_move(in, u->cout, ph, dyp, (float *)dy, false);
         if (dx) {
             cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, kdim, cols, u->cout, 1.0f,
@@ -190,19 +212,31 @@ static void up_backward(const gp_layer *l, gp_shape in, const float *x, const fl
             phase_cols_adjoint(in, ph, col, dx);
         }
         if (w->grad) {
-            /* This phase's kernel is spent: its slot takes the 2x2 gradient. */
             phase_cols(in, ph, x, col);
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, u->cout, kdim, cols, 1.0f,
-                        dyp, cols, col, cols, 0.0f, kp, kdim);
-            phase_kernel_grad(u, ph, kp, w->grad);
+                        dyp, cols, col, cols, 0.0f, dk, kdim);
+            phase_kernel_grad(u, ph, dk, w->grad);
         }
     }
     if (u->has_bias && l->params[1].grad)
         gp_sum_channel_grad(in.n, u->cout, 4 * in.h * in.w, dy, l->params[1].grad);
 }
 
+static bool up_prepare(gp_layer *l, gp_shape in)
+{
+    (void)in;
+    upconv *u = (upconv *)l;
+    return gp_derived_reserve(&u->phases, 4 * (size_t)u->cout * u->cin * 4);
+}
+
+static void up_destroy(gp_layer *l)
+{
+    gp_derived_release(&((upconv *)l)->phases);
+    gp_layer_destroy_plain(l);
+}
+
 static const gp_layer_ops upconv_ops = {
-    "upconv2d", up_out_shape, up_scratch, up_forward, up_backward, gp_layer_destroy_plain,
+    "upconv2d", up_out_shape, up_scratch, up_forward, up_backward, up_destroy, up_prepare,
 };
 
 gp_layer *gp_upconv2d_new(int cin, int cout, bool bias)
@@ -215,7 +249,7 @@ gp_layer *gp_upconv2d_new(int cin, int cout, bool bias)
     *u = (upconv){ .base.ops = &upconv_ops, .cin = cin, .cout = cout, .has_bias = bias };
     int wd[4] = { cout, cin, 3, 3 };
     if (!gp_layer_init_weight_bias(&u->base, 4, wd, cout, bias)) {
-        gp_layer_destroy_plain(&u->base);
+        up_destroy(&u->base);
         return NULL;
     }
     return &u->base;
