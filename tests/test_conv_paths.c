@@ -1,8 +1,10 @@
 /* test_conv_paths.c — the faster convolution paths against the plain
- * ones they stand in for: upconv2d with its phase kernels kept in the
- * layer.  Each is compared with an unprepared twin (upconv's per-call
- * phase kernels) with the same weights: forward, input gradient, weight
- * and bias gradients, then again after a weight change announced with
+ * ones they stand in for: conv2d on a 1x1 input as one GEMM (PIXEL), and
+ * upconv2d with its phase kernels kept in the layer.  Each is compared
+ * with an unprepared twin (im2col + SGEMM, or upconv's per-call phase
+ * kernels) with the same weights: forward, input gradient, weight and
+ * bias gradients, on the default model's shapes and small odd ones,
+ * batch 1 and 20, then again after a weight change announced with
  * gp_param_changed.  Outputs, dx and scratch start as NaN, so a path
  * that skips a pixel or reads memory it did not write shows up.
  * Finite differences of the same paths: test_layers.c.
@@ -57,6 +59,12 @@ static double rel_diff(const float *a, const float *b, size_t n)
         den += (double)b[i] * b[i];
     }
     return den > 0.0 ? sqrt(num / den) : sqrt(num);
+}
+
+static const char *path_name(gp_conv_path p)
+{
+    static const char *names[] = { "im2col", "pixel", "auto" };
+    return names[p];
 }
 
 /* Same random values into both layers' parameters. */
@@ -125,6 +133,23 @@ static void compare_layers(const char *name, gp_layer *plain, gp_layer *fast, gp
     gp_layer_free(fast);
 }
 
+static void compare_conv(gp_conv_path path, int n, int cin, int cout, int h, int w, int k,
+                         int stride, int pad)
+{
+    char name[160];
+    snprintf(name, sizeof name, "conv2d %s [%d,%d,%d,%d] -> %d k%d s%d p%d", path_name(path), n,
+             cin, h, w, cout, k, stride, pad);
+    gp_layer *plain = gp_conv2d_new(cin, cout, k, stride, pad, true);
+    gp_layer *fast = gp_conv2d_new(cin, cout, k, stride, pad, true);
+    gp_conv2d_force_path(plain, GP_CONV_IM2COL);
+    gp_conv2d_force_path(fast, path);
+    const gp_shape in = { n, cin, h, w };
+    gp_layer_prepare(fast, in);
+    CHECK(gp_conv2d_path(fast, in) == path, "%s: takes path %s", name,
+          path_name(gp_conv2d_path(fast, in)));
+    compare_layers(name, plain, fast, in, 2e-6);
+}
+
 static void compare_upconv(int n, int cin, int cout, int h, int w)
 {
     char name[160];
@@ -133,9 +158,41 @@ static void compare_upconv(int n, int cin, int cout, int h, int w)
                    (gp_shape){ n, cin, h, w }, 2e-6);
 }
 
+/* What an unforced layer picks once a trace has prepared it. */
+static void automatic_choice(void)
+{
+    static const struct {
+        int n, cin, cout, hw, k, pad;
+        gp_conv_path want;
+    } cases[] = {
+        { 20, 256, 256, 1, 4, 3, GP_CONV_PIXEL },  /* the generator's first layer */
+        { 1, 16, 16, 1, 1, 0, GP_CONV_IM2COL },    /* a 1x1 kernel reads x as its own col */
+        { 20, 256, 256, 4, 3, 1, GP_CONV_IM2COL },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        gp_layer *l = gp_conv2d_new(cases[i].cin, cases[i].cout, cases[i].k, 1, cases[i].pad, false);
+        const gp_shape in = { cases[i].n, cases[i].cin, cases[i].hw, cases[i].hw };
+        CHECK(gp_conv2d_path(l, in) == GP_CONV_IM2COL, "case %zu: a layer never prepared takes %s",
+              i, path_name(gp_conv2d_path(l, in)));
+        CHECK(gp_layer_prepare(l, in), "case %zu: prepare", i);
+        CHECK(gp_conv2d_path(l, in) == cases[i].want, "case %zu: takes %s, expected %s", i,
+              path_name(gp_conv2d_path(l, in)), path_name(cases[i].want));
+        gp_layer_free(l);
+    }
+}
+
 int main(void)
 {
     gp_rng_seed(&rng, 16);
+    automatic_choice();
+    /* a 1x1 input: every kernel size, stride and padding that reads it */
+    compare_conv(GP_CONV_PIXEL, 1, 3, 5, 1, 1, 4, 1, 3);
+    compare_conv(GP_CONV_PIXEL, 20, 7, 2, 1, 1, 3, 1, 1);
+    compare_conv(GP_CONV_PIXEL, 2, 4, 3, 1, 1, 4, 2, 3);
+    compare_conv(GP_CONV_PIXEL, 3, 5, 4, 1, 1, 5, 1, 2);
+    compare_conv(GP_CONV_PIXEL, 1, 2, 3, 1, 1, 2, 1, 1);
+    compare_conv(GP_CONV_PIXEL, 2, 3, 3, 1, 1, 3, 2, 2);
+    compare_conv(GP_CONV_PIXEL, 20, 256, 256, 1, 1, 4, 1, 3); /* the default model's first */
     compare_upconv(3, 5, 7, 3, 5);
     compare_upconv(1, 4, 3, 1, 1);
     compare_upconv(20, 6, 4, 4, 4);

@@ -368,19 +368,26 @@ static void grads_conv2d(void)
     }
 }
 
-/* Layers prepared for their input (the kernels they keep, layer.h);
- * their agreement with the unprepared ones: test_conv_paths.c. */
+/* Layers prepared for their input (the kernels they keep, layer.h, and
+ * the faster paths of conv2d.c); their agreement with the unprepared
+ * ones: test_conv_paths.c. */
 static void check_prepared(const char *name, gp_layer *l, gp_shape in)
 {
     subject s;
     fill_params(l, 0.5f);
     CHECK(gp_layer_prepare(l, in), "%s: prepare", name);
+    if (strcmp(l->ops->kind, "upconv2d"))
+        CHECK(gp_conv2d_path(l, in) != GP_CONV_IM2COL, "%s: not on a faster path", name);
     if (subject_layer(&s, name, l, in))
         grad_check(&s, IN_NORMAL, false, 1e-2f, 1e-2);
 }
 
 static void grads_prepared(void)
 {
+    check_prepared("conv2d pixel (k4 s1 p3 n3)", gp_conv2d_new(3, 2, 4, 1, 3, true),
+                   (gp_shape){ 3, 3, 1, 1 });
+    check_prepared("conv2d pixel (k3 s2 p2 n2)", gp_conv2d_new(2, 3, 3, 2, 2, true),
+                   (gp_shape){ 2, 2, 1, 1 });
     check_prepared("upconv2d, phase kernels kept", gp_upconv2d_new(3, 2, true),
                    (gp_shape){ 2, 3, 3, 4 });
 }
