@@ -260,9 +260,11 @@ static void print_layers(gp_model *m, double peak)
             worst = gf / peak;
         if (gb / peak < worst)
             worst = gb / peak;
-        static const char *paths[] = { "", " pixel", "" };
+        static const char *paths[] = { "", " pixel", " wino2", " wino4", "" };
         char kind[32];
-        snprintf(kind, sizeof kind, "%s%s", l->ops->kind, paths[gp_conv2d_path(l, in)]);
+        const bool up = !strcmp(l->ops->kind, "upconv2d");
+        snprintf(kind, sizeof kind, "%s%s", l->ops->kind,
+                 paths[up ? gp_upconv2d_path(l, in) : gp_conv2d_path(l, in)]);
         printf("  %2d %-16s %4d->%-4d %3dx%-3d x%-2d %7.1f MFLOP  fwd %6.1f GFLOP/s (%3.0f%%)  "
                "bwd-input %6.1f (%3.0f%%)\n", i, kind, in.c, out.c, out.h, out.w, in.n,
                flops / 1e6, gf, 100 * gf / peak, gb, 100 * gb / peak);

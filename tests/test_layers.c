@@ -368,28 +368,50 @@ static void grads_conv2d(void)
     }
 }
 
-/* Layers prepared for their input (the kernels they keep, layer.h, and
- * the faster paths of conv2d.c); their agreement with the unprepared
- * ones: test_conv_paths.c. */
-static void check_prepared(const char *name, gp_layer *l, gp_shape in)
+/* The faster paths a prepared layer takes (conv2d.c, upconv2d.c); their
+ * agreement with the plain paths: test_conv_paths.c. */
+static void check_prepared(const char *name, gp_layer *l, gp_conv_path path, gp_shape in)
 {
     subject s;
+    const bool up = !strcmp(l->ops->kind, "upconv2d");
     fill_params(l, 0.5f);
+    if (up)
+        gp_upconv2d_force_path(l, path);
+    else
+        gp_conv2d_force_path(l, path);
     CHECK(gp_layer_prepare(l, in), "%s: prepare", name);
-    if (strcmp(l->ops->kind, "upconv2d"))
-        CHECK(gp_conv2d_path(l, in) != GP_CONV_IM2COL, "%s: not on a faster path", name);
+    CHECK((up ? gp_upconv2d_path(l, in) : gp_conv2d_path(l, in)) == path, "%s: not on its path",
+          name);
     if (subject_layer(&s, name, l, in))
         grad_check(&s, IN_NORMAL, false, 1e-2f, 1e-2);
 }
 
-static void grads_prepared(void)
+static void grads_fast_paths(void)
 {
-    check_prepared("conv2d pixel (k4 s1 p3 n3)", gp_conv2d_new(3, 2, 4, 1, 3, true),
-                   (gp_shape){ 3, 3, 1, 1 });
-    check_prepared("conv2d pixel (k3 s2 p2 n2)", gp_conv2d_new(2, 3, 3, 2, 2, true),
-                   (gp_shape){ 2, 2, 1, 1 });
-    check_prepared("upconv2d, phase kernels kept", gp_upconv2d_new(3, 2, true),
+    static const struct { gp_conv_path path; int cin, cout, k, s, p, n, h, w; } c[] = {
+        { GP_CONV_PIXEL, 3, 2, 4, 1, 3, 3, 1, 1 },  /* a generator's first layer */
+        { GP_CONV_PIXEL, 2, 3, 3, 2, 2, 2, 1, 1 },
+        { GP_CONV_WINO2, 2, 3, 3, 1, 1, 2, 5, 6 },
+        { GP_CONV_WINO2, 3, 2, 3, 1, 0, 1, 7, 4 },
+        { GP_CONV_WINO2, 2, 2, 3, 1, 2, 3, 3, 2 },
+        { GP_CONV_WINO4, 2, 3, 3, 1, 1, 2, 7, 6 },
+        { GP_CONV_WINO4, 3, 2, 3, 1, 0, 1, 9, 5 },
+        { GP_CONV_WINO4, 2, 2, 3, 1, 2, 2, 2, 3 },
+    };
+    static const char *names[] = { "im2col", "pixel", "wino2", "wino4" };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        char name[96];
+        snprintf(name, sizeof name, "conv2d %s #%zu (k%d s%d p%d n%d %dx%d)", names[c[i].path], i,
+                 c[i].k, c[i].s, c[i].p, c[i].n, c[i].h, c[i].w);
+        check_prepared(name, gp_conv2d_new(c[i].cin, c[i].cout, c[i].k, c[i].s, c[i].p, true),
+                       c[i].path, (gp_shape){ c[i].n, c[i].cin, c[i].h, c[i].w });
+    }
+    check_prepared("upconv2d, phase kernels kept", gp_upconv2d_new(3, 2, true), GP_CONV_IM2COL,
                    (gp_shape){ 2, 3, 3, 4 });
+    check_prepared("upconv2d wino2", gp_upconv2d_new(3, 2, true), GP_CONV_WINO2,
+                   (gp_shape){ 2, 3, 3, 4 });
+    check_prepared("upconv2d wino4", gp_upconv2d_new(2, 3, true), GP_CONV_WINO4,
+                   (gp_shape){ 1, 2, 5, 3 });
 }
 
 static void grads_conv_transpose2d(void)
@@ -815,7 +837,7 @@ int main(void)
     adjoint_check(3, 2, 0, 3);
     shape_checks();
     grads_conv2d();
-    grads_prepared();
+    grads_fast_paths();
     grads_conv_transpose2d();
     grads_misc();
     grads_fire(1);

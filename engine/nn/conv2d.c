@@ -14,6 +14,7 @@
  */
 #include "nn/layer_kinds.h"
 #include "nn/im2col.h"
+#include "nn/winograd.h"
 
 #include <cblas.h>
 #include <stdlib.h>
@@ -23,9 +24,9 @@ typedef struct conv2d {
     gp_layer base;
     int cin, cout, k, stride, pad;
     bool has_bias;
-    /* Kernels derived from the weight for the faster path (prepare):
-     * PIXEL's [cin][cout*oh*ow]. */
-    gp_derived pixel;
+    /* Kernels derived from the weight for the faster paths (prepare):
+     * PIXEL's [cin][cout*oh*ow], WINO2's and WINO4's U (winograd.h). */
+    gp_derived pixel, wino2, wino4;
     gp_conv_path forced; /* gp_conv2d_force_path; GP_CONV_AUTO by default */
 } conv2d;
 
@@ -76,16 +77,45 @@ static gp_patch_geom dx_geom(const conv2d *c, gp_shape in, const gp_patch_geom *
  * map, k = 4, pad 3) reads one kernel tap per output pixel, so the layer
  * is one GEMM, Y [n, cout*oh*ow] = X [n, cin] * P [cin, cout*oh*ow] with
  * P[ci][co, oy, ox] = W[co, ci, pad - oy*s, pad - ox*s] (zero off the
- * kernel): cin multiply-adds per output instead of im2col's cin*k*k. */
+ * kernel): cin multiply-adds per output instead of im2col's cin*k*k.
+ *
+ * WINO2 / WINO4: 3x3 stride-1 layers by Winograd F(2x2,3x3) or
+ * F(4x4,3x3) (winograd.h), one SGEMM per transformed position over the
+ * whole batch, where gp_wino_choose says it pays. */
+static bool wino_applies(const conv2d *c, gp_shape in, int m)
+{
+    gp_wino g;
+    return c->k == 3 && c->stride == 1 && c->pad <= 2 &&
+           gp_wino_geom(&g, m, in.n, c->cin, c->cout, in.h, in.w, c->pad, false);
+}
+
 static gp_conv_path path_for(const conv2d *c, gp_shape in)
 {
     const bool pixel = in.h == 1 && in.w == 1 && c->k > 1;
-    return c->forced != GP_CONV_IM2COL && pixel ? GP_CONV_PIXEL : GP_CONV_IM2COL;
+    switch (c->forced) {
+    case GP_CONV_IM2COL:
+        return GP_CONV_IM2COL;
+    case GP_CONV_PIXEL:
+        return pixel ? GP_CONV_PIXEL : GP_CONV_IM2COL;
+    case GP_CONV_WINO2:
+        return wino_applies(c, in, 2) ? GP_CONV_WINO2 : GP_CONV_IM2COL;
+    case GP_CONV_WINO4:
+        return wino_applies(c, in, 4) ? GP_CONV_WINO4 : GP_CONV_IM2COL;
+    default:
+        break;
+    }
+    if (pixel)
+        return GP_CONV_PIXEL;
+    if (!wino_applies(c, in, 4))
+        return GP_CONV_IM2COL;
+    const int m = gp_wino_choose(in.n, c->cin, c->cout, in.h, in.w, c->pad, false);
+    return m == 4 ? GP_CONV_WINO4 : m == 2 ? GP_CONV_WINO2 : GP_CONV_IM2COL;
 }
 
 static gp_derived *derived_of(conv2d *c, gp_conv_path p)
 {
-    return p == GP_CONV_PIXEL ? &c->pixel : NULL;
+    return p == GP_CONV_PIXEL ? &c->pixel : p == GP_CONV_WINO2 ? &c->wino2
+         : p == GP_CONV_WINO4 ? &c->wino4 : NULL;
 }
 
 static int pixel_cols(const conv2d *c) /* cout*oh*ow of a 1x1 input */
@@ -96,8 +126,9 @@ static int pixel_cols(const conv2d *c) /* cout*oh*ow of a 1x1 input */
 
 static size_t derived_count(const conv2d *c, gp_conv_path p)
 {
-    (void)p;
-    return (size_t)c->cin * pixel_cols(c);
+    if (p == GP_CONV_PIXEL)
+        return (size_t)c->cin * pixel_cols(c);
+    return gp_wino_kernel_count(p == GP_CONV_WINO2 ? 2 : 4, c->cin, c->cout);
 }
 
 /* The kernel tap output pixel (oy, ox) of a 1x1 input reads; -1 if none. */
@@ -132,8 +163,12 @@ static gp_conv_path take_path(const conv2d *c, gp_shape in, const float **kernel
     if (!d || !d->data)
         return GP_CONV_IM2COL;
     const gp_param *w = &c->base.params[0];
-    if (gp_derived_stale(d, w))
-        pixel_kernels(c, w->value, d->data);
+    if (gp_derived_stale(d, w)) {
+        if (p == GP_CONV_PIXEL)
+            pixel_kernels(c, w->value, d->data);
+        else
+            gp_wino_kernels(p == GP_CONV_WINO2 ? 2 : 4, c->cin, c->cout, w->value, d->data);
+    }
     *kernels = d->data;
     return p;
 }
@@ -144,6 +179,13 @@ static bool conv_prepare(gp_layer *l, gp_shape in)
     const gp_conv_path p = path_for(c, in);
     gp_derived *d = derived_of(c, p);
     return !d || gp_derived_reserve(d, derived_count(c, p));
+}
+
+static gp_wino wino_geom(const conv2d *c, gp_conv_path p, gp_shape in)
+{
+    gp_wino g;
+    gp_wino_geom(&g, p == GP_CONV_WINO2 ? 2 : 4, in.n, c->cin, c->cout, in.h, in.w, c->pad, false);
+    return g;
 }
 
 /* x [n, cin] -> y [n, cout, oh, ow] */
@@ -204,6 +246,10 @@ static size_t conv_scratch(const gp_layer *l, gp_shape in)
     const gp_conv_path p = path_for(c, in);
     if (p == GP_CONV_PIXEL)
         f = (size_t)c->cin * pixel_cols(c);
+    else if (p != GP_CONV_IM2COL) {
+        gp_wino g = wino_geom(c, p, in);
+        f = gp_wino_scratch(&g);
+    }
     return s > f ? s : f;
 }
 
@@ -215,8 +261,13 @@ static void conv_forward(const gp_layer *l, gp_shape in, const float *x,
     const int ohw = g.oh * g.ow, cols = in.n * ohw, kdim = c->cin * c->k * c->k;
     const float *kernels;
     const gp_conv_path path = take_path(c, in, &kernels);
-    if (path == GP_CONV_PIXEL) {
+    if (path == GP_CONV_PIXEL)
         pixel_forward(c, in, kernels, x, y);
+    if (path == GP_CONV_WINO2 || path == GP_CONV_WINO4) {
+        gp_wino wg = wino_geom(c, path, in);
+        gp_wino_forward(&wg, kernels, x, y, scratch);
+    }
+    if (path != GP_CONV_IM2COL) {
         if (c->has_bias)
             gp_add_channel_bias(in.n, c->cout, ohw, l->params[1].value, y);
         return;
@@ -267,7 +318,12 @@ static void conv_backward(const gp_layer *l, gp_shape in, const float *x,
     if (path != GP_CONV_IM2COL) {
         if (c->has_bias && l->params[1].grad)
             gp_sum_channel_grad(in.n, c->cout, ohw, dy, l->params[1].grad);
-        pixel_backward(c, in, kernels, x, dy, dx, l->params[0].grad, scratch);
+        if (path == GP_CONV_PIXEL) {
+            pixel_backward(c, in, kernels, x, dy, dx, l->params[0].grad, scratch);
+        } else {
+            gp_wino wg = wino_geom(c, path, in);
+            gp_wino_backward(&wg, kernels, x, dy, dx, l->params[0].grad, scratch);
+        }
         return;
     }
     float *col = scratch;
@@ -310,6 +366,8 @@ static void conv_destroy(gp_layer *l)
 {
     conv2d *c = (conv2d *)l;
     gp_derived_release(&c->pixel);
+    gp_derived_release(&c->wino2);
+    gp_derived_release(&c->wino4);
     gp_layer_destroy_plain(l);
 }
 
