@@ -186,7 +186,7 @@ bool gp_wino_geom(gp_wino *g, int m, int n, int cin, int cout, int h, int w, int
     return true;
 }
 
-enum { MIN_CHANNELS = 32, WINO4_MIN_TILES = 64 };
+enum { MIN_CHANNELS = 32, WINO4_MIN_TILES = 32 };
 
 int gp_wino_choose(int n, int cin, int cout, int h, int w, int pad, bool up)
 {
