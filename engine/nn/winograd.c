@@ -168,6 +168,34 @@ static bool live(const gp_wino *g, int xi)
     return row && col;
 }
 
+/* Lanes to and from unaligned floats (pointers, not values: 32-byte
+ * vectors by value change the ABI without AVX, and GCC says so). */
+ALWAYS_INLINE void load_lanes(lanes *v, const float *p)
+{
+    memcpy(v, p, sizeof *v);
+}
+
+/* n <= L floats from p, zeros after. */
+ALWAYS_INLINE void load_some(lanes *v, const float *p, int n)
+{
+    if (n == L) {
+        memcpy(v, p, sizeof *v);
+        return;
+    }
+    *v = (lanes){ 0 };
+    memcpy(v, p, (size_t)n * sizeof(float));
+}
+
+/* The first n <= L lanes of v to p (a whole vector as one fixed-size
+ * copy, which the compiler inlines). */
+ALWAYS_INLINE void store_some(float *p, const lanes *v, int n)
+{
+    if (n == L)
+        memcpy(p, v, sizeof *v);
+    else
+        memcpy(p, v, (size_t)n * sizeof(float));
+}
+
 bool gp_wino_geom(gp_wino *g, int m, int n, int cin, int cout, int h, int w, int pad, bool up)
 {
     if ((m != 2 && m != 4) || n <= 0 || cin <= 0 || cout <= 0 || pad < 0 || (up && pad != 1) ||
@@ -214,7 +242,7 @@ void gp_wino_kernels(int m, int cin, int cout, const float *w, float *u)
                 gk[k][q] = q < nl ? w[(p0 + q) * 9 + k] : 0.0f;
         tb.g(gk, o);
         for (int xi = 0; xi < aa; xi++)
-            memcpy(u + xi * pairs + p0, &o[xi], (size_t)nl * sizeof(float));
+            store_some(u + xi * pairs + p0, &o[xi], nl);
     }
 }
 
@@ -262,30 +290,6 @@ static void tile_origin(const gp_wino *g, int t, int *s, int *oy, int *ox)
     *s = t / per;
     *oy = r / g->tw * g->m;
     *ox = r % g->tw * g->m;
-}
-
-/* Lanes to and from unaligned floats (pointers, not values: 32-byte
- * vectors by value change the ABI without AVX, and GCC says so). */
-ALWAYS_INLINE void load_lanes(lanes *v, const float *p)
-{
-    memcpy(v, p, sizeof *v);
-}
-
-/* n <= L floats from p, zeros after. */
-ALWAYS_INLINE void load_some(lanes *v, const float *p, int n)
-{
-    if (n == L) {
-        memcpy(v, p, sizeof *v);
-        return;
-    }
-    *v = (lanes){ 0 };
-    memcpy(v, p, (size_t)n * sizeof(float));
-}
-
-/* The first n <= L lanes of v to p. */
-ALWAYS_INLINE void store_some(float *p, const lanes *v, int n)
-{
-    memcpy(p, v, (n == L ? L : (size_t)n) * sizeof(float));
 }
 
 /* x [n, cin, h, w] into the padded, channel-blocked P. */
