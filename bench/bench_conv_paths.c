@@ -46,6 +46,9 @@ static const conv_shape shapes[] = {
     { 1, 256, 256, 4, 3, 1, true },
     { 1, 256, 256, 8, 3, 1, false },
     { 1, 128, 128, 16, 3, 1, false },
+    { 1, 32, 128, 15, 3, 1, false },   /* SqueezeNet 1.1's expand3x3 on 128 px (perceptual) */
+    { 1, 48, 192, 7, 3, 1, false },
+    { 1, 64, 256, 7, 3, 1, false },
 };
 
 static gp_layer *make(const conv_shape *s)

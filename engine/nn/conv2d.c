@@ -1,4 +1,7 @@
-/* conv2d.c — 2-D convolution as im2col + one SGEMM over the whole batch.
+/* conv2d.c — 2-D convolution as im2col + one SGEMM over the whole batch,
+ * or, once prepared for an input shape, by a faster path where one
+ * applies and pays: a 1x1 input as one GEMM, Winograd for wide 3x3
+ * stride-1 layers ("faster paths" below).
  *
  * weight [cout, cin, k, k] (PyTorch OIHW), optional bias [cout].
  * y[n, cout, oh, ow], oh = (h + 2*pad - k) / stride + 1.
@@ -29,7 +32,6 @@ typedef struct conv2d {
     gp_derived pixel, wino2, wino4;
     gp_conv_path forced; /* gp_conv2d_force_path; GP_CONV_AUTO by default */
 } conv2d;
-
 
 static gp_patch_geom geom(const conv2d *c, gp_shape in)
 {
