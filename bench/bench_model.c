@@ -28,6 +28,7 @@
 #include "model/find.h"
 #include "model/model.h"
 #include "nn/adam.h"
+#include "nn/layer_kinds.h"
 #include "core/rng.h"
 #include "testmodel.h"
 #include "bench_common.h"
@@ -212,10 +213,12 @@ static void print_iteration(gp_model *m)
 
 /* ---- every convolution of the model ----------------------------------- */
 
-static void time_layer(const gp_layer *l, gp_shape in, double *fwd, double *bwd)
+/* l as a trace runs it: prepared for in (its faster path, if any). */
+static void time_layer(gp_layer *l, gp_shape in, double *fwd, double *bwd)
 {
     gp_shape out;
     l->ops->out_shape(l, in, &out);
+    gp_layer_prepare(l, in);
     float *x = bench_random(gp_shape_count(in), 5), *y = malloc(gp_shape_count(out) * sizeof(float));
     float *dy = bench_random(gp_shape_count(out), 6), *dx = malloc(gp_shape_count(in) * sizeof(float));
     float *scratch = malloc((l->ops->scratch(l, in) + 1) * sizeof(float));
@@ -243,7 +246,7 @@ static void print_layers(gp_model *m, double peak)
     printf("\nconvolutions as an inversion runs them (%d codes before the split, 1 after):\n", CODES);
     double worst = 1e9;
     for (int i = 0; i < m->net->count; i++) {
-        const gp_layer *l = m->net->layers[i];
+        gp_layer *l = m->net->layers[i];
         gp_shape in, out;
         gp_net_shape_at(m->net, i, i < split ? CODES : 1, &in);
         l->ops->out_shape(l, in, &out);
@@ -257,8 +260,13 @@ static void print_layers(gp_model *m, double peak)
             worst = gf / peak;
         if (gb / peak < worst)
             worst = gb / peak;
+        static const char *paths[] = { "", " pixel", " wino2", " wino4", "" };
+        char kind[32];
+        const bool up = !strcmp(l->ops->kind, "upconv2d");
+        snprintf(kind, sizeof kind, "%s%s", l->ops->kind,
+                 paths[up ? gp_upconv2d_path(l, in) : gp_conv2d_path(l, in)]);
         printf("  %2d %-16s %4d->%-4d %3dx%-3d x%-2d %7.1f MFLOP  fwd %6.1f GFLOP/s (%3.0f%%)  "
-               "bwd-input %6.1f (%3.0f%%)\n", i, l->ops->kind, in.c, out.c, out.h, out.w, in.n,
+               "bwd-input %6.1f (%3.0f%%)\n", i, kind, in.c, out.c, out.h, out.w, in.n,
                flops / 1e6, gf, 100 * gf / peak, gb, 100 * gb / peak);
     }
     printf("lowest share of sgemm: %.0f%%\n", 100 * worst);

@@ -168,7 +168,9 @@ static double loss(subject *s, const float *x, float *y, const float *r)
     return l;
 }
 
-/* Central differences of L with respect to every element of v.
+/* Central differences of L with respect to every element of v, the
+ * values of param when param is non-NULL (each step is announced with
+ * gp_param_changed, so layers rebuild the kernels they derive from it).
  *
  * A subject built only of linear and piecewise-linear ops (convs, ReLU,
  * leaky ReLU) is linear between kinks, so with pwl set an element whose
@@ -176,20 +178,27 @@ static double loss(subject *s, const float *x, float *y, const float *r)
  * its step; its num is set to NaN, which rel_err skips.  Internal
  * pre-activations cannot be kept off their kinks the way inputs can.
  * Returns how many elements were skipped. */
-static size_t numeric_grad(subject *s, float *v, size_t n, float *x, float *y,
+static void set_value(gp_param *param, float *v, size_t i, float value)
+{
+    v[i] = value;
+    if (param)
+        gp_param_changed(param);
+}
+
+static size_t numeric_grad(subject *s, gp_param *param, float *v, size_t n, float *x, float *y,
                            const float *r, float eps, bool pwl, double *num)
 {
     size_t skipped = 0;
     const double l0 = loss(s, x, y, r);
     for (size_t i = 0; i < n; i++) {
         const float v0 = v[i];
-        v[i] = v0 + eps;
+        set_value(param, v, i, v0 + eps);
         const double up = (double)v[i] - v0; /* the step taken, in float */
         double lp = loss(s, x, y, r);
-        v[i] = v0 - eps;
+        set_value(param, v, i, v0 - eps);
         const double dn = (double)v0 - v[i];
         double lm = loss(s, x, y, r);
-        v[i] = v0;
+        set_value(param, v, i, v0);
         num[i] = (lp - lm) / (up + dn);
         const double fwd = (lp - l0) / up, bwd = (l0 - lm) / dn;
         if (pwl && fabs(fwd - bwd) > 1e-2 * (fabs(fwd) + fabs(bwd)) + 1e-2) {
@@ -266,7 +275,7 @@ static void grad_check(subject *s, input_kind kind, bool pwl, float eps, double 
                   s->name, pr->role, worst);
         }
 
-    check_skips(s, "dx", numeric_grad(s, x, nx, x, y, r, eps, pwl, num), nx);
+    check_skips(s, "dx", numeric_grad(s, NULL, x, nx, x, y, r, eps, pwl, num), nx);
     double e = rel_err(num, dx, nx);
     CHECK(e < tol, "%s: dx rel err %g (tol %g)", s->name, e, tol);
 
@@ -282,7 +291,7 @@ static void grad_check(subject *s, input_kind kind, bool pwl, float eps, double 
             }
             double *pn = pr->count > 4096 ? malloc(pr->count * sizeof(double)) : num;
             check_skips(s, pr->role,
-                        numeric_grad(s, pr->value, pr->count, x, y, r, eps, pwl, pn),
+                        numeric_grad(s, pr, pr->value, pr->count, x, y, r, eps, pwl, pn),
                         pr->count);
             e = rel_err(pn, g1[o][p], pr->count);
             CHECK(e < tol, "%s: owner %d %s grad rel err %g (tol %g)", s->name, o,
@@ -357,6 +366,52 @@ static void grads_conv2d(void)
                     (gp_shape){ c[i].n, c[i].cin, c[i].h, c[i].w }, IN_NORMAL, 1e-2f,
                     1e-2);
     }
+}
+
+/* The faster paths a prepared layer takes (conv2d.c, upconv2d.c); their
+ * agreement with the plain paths: test_conv_paths.c. */
+static void check_prepared(const char *name, gp_layer *l, gp_conv_path path, gp_shape in)
+{
+    subject s;
+    const bool up = !strcmp(l->ops->kind, "upconv2d");
+    fill_params(l, 0.5f);
+    if (up)
+        gp_upconv2d_force_path(l, path);
+    else
+        gp_conv2d_force_path(l, path);
+    CHECK(gp_layer_prepare(l, in), "%s: prepare", name);
+    CHECK((up ? gp_upconv2d_path(l, in) : gp_conv2d_path(l, in)) == path, "%s: not on its path",
+          name);
+    if (subject_layer(&s, name, l, in))
+        grad_check(&s, IN_NORMAL, false, 1e-2f, 1e-2);
+}
+
+static void grads_fast_paths(void)
+{
+    static const struct { gp_conv_path path; int cin, cout, k, s, p, n, h, w; } c[] = {
+        { GP_CONV_PIXEL, 3, 2, 4, 1, 3, 3, 1, 1 },  /* a generator's first layer */
+        { GP_CONV_PIXEL, 2, 3, 3, 2, 2, 2, 1, 1 },
+        { GP_CONV_WINO2, 2, 3, 3, 1, 1, 2, 5, 6 },
+        { GP_CONV_WINO2, 3, 2, 3, 1, 0, 1, 7, 4 },
+        { GP_CONV_WINO2, 2, 2, 3, 1, 2, 3, 3, 2 },
+        { GP_CONV_WINO4, 2, 3, 3, 1, 1, 2, 7, 6 },
+        { GP_CONV_WINO4, 3, 2, 3, 1, 0, 1, 9, 5 },
+        { GP_CONV_WINO4, 2, 2, 3, 1, 2, 2, 2, 3 },
+    };
+    static const char *names[] = { "im2col", "pixel", "wino2", "wino4" };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        char name[96];
+        snprintf(name, sizeof name, "conv2d %s #%zu (k%d s%d p%d n%d %dx%d)", names[c[i].path], i,
+                 c[i].k, c[i].s, c[i].p, c[i].n, c[i].h, c[i].w);
+        check_prepared(name, gp_conv2d_new(c[i].cin, c[i].cout, c[i].k, c[i].s, c[i].p, true),
+                       c[i].path, (gp_shape){ c[i].n, c[i].cin, c[i].h, c[i].w });
+    }
+    check_prepared("upconv2d, phase kernels kept", gp_upconv2d_new(3, 2, true), GP_CONV_IM2COL,
+                   (gp_shape){ 2, 3, 3, 4 });
+    check_prepared("upconv2d wino2", gp_upconv2d_new(3, 2, true), GP_CONV_WINO2,
+                   (gp_shape){ 2, 3, 3, 4 });
+    check_prepared("upconv2d wino4", gp_upconv2d_new(2, 3, true), GP_CONV_WINO4,
+                   (gp_shape){ 1, 2, 5, 3 });
 }
 
 static void grads_conv_transpose2d(void)
@@ -782,6 +837,7 @@ int main(void)
     adjoint_check(3, 2, 0, 3);
     shape_checks();
     grads_conv2d();
+    grads_fast_paths();
     grads_conv_transpose2d();
     grads_misc();
     grads_fire(1);

@@ -74,10 +74,13 @@ static void check_param(setup *s, gp_param *p, const char *what)
     for (size_t i = 0; i < p->count; i += p->count / 12 + 1) {
         float keep = p->value[i], eps = 1e-2f * fmaxf(1.0f, fabsf(keep));
         p->value[i] = keep + eps;
+        gp_param_changed(p);
         double lp = loss(s, false);
         p->value[i] = keep - eps;
+        gp_param_changed(p);
         double lm = loss(s, false);
         p->value[i] = keep;
+        gp_param_changed(p);
         double fd = (lp - lm) / (2.0 * eps);
         num += (fd - p->grad[i]) * (fd - p->grad[i]);
         den += fd * fd;

@@ -66,6 +66,7 @@ static void randomise_param(gp_param *pa, const char *layer, void *rng)
     float sd = strcmp(pa->role, "weight") ? 0.1f : strncmp(layer, "output", 6) ? 1.0f : 0.3f;
     for (size_t k = 0; k < pa->count; k++)
         pa->value[k] = sd * gp_rng_normal(rng);
+    gp_param_changed(pa);
 }
 
 static void randomise(gp_net *net, json_object *layers, uint64_t seed)

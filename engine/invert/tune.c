@@ -156,8 +156,10 @@ static void tuner_finish(tuner *t)
     const float *save = t->saved;
     for (int i = 0; i < t->nparams && save; i++) {
         gp_param *p = t->params[i].param;
-        if (p)
+        if (p) {
             memcpy(p->value, save, p->count * sizeof(float));
+            gp_param_changed(p);
+        }
         save += p ? p->count : 0;
     }
     for (int i = 0; t->params && i < t->nparams; i++)
@@ -201,6 +203,7 @@ static void update(tuner *t, int step)
     for (int i = 0; i < t->nparams; i++) {
         tuned *tp = &t->params[i];
         gp_adam_step(&tp->adam, tp->param->value, tp->param->grad, lr * tp->scale);
+        gp_param_changed(tp->param);
     }
 }
 

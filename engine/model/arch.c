@@ -95,6 +95,7 @@ static gp_status load_params(build_ctx *c, gp_layer *l, const char *prefix,
         if (i == 0 && weight_scale != 1.0f)
             for (size_t k = 0; k < p->count; k++)
                 p->value[k] *= weight_scale;
+        gp_param_changed(p);
     }
     return GP_OK;
 }

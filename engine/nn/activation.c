@@ -36,6 +36,29 @@ static size_t act_scratch(const gp_layer *l, gp_shape in)
     return 0;
 }
 
+/* y = f * v, f = 1 where x > 0, else s: leaky ReLU (v = x) and its
+ * gradient (v = dy).  Written on 4 lanes at a time: GCC turns the scalar
+ * form into a branch (it folds 1 * x), which its vectoriser refuses; the
+ * numbers are the same either way. */
+typedef float f4 __attribute__((vector_size(16)));
+typedef int i4 __attribute__((vector_size(16)));
+
+static void lrelu_scale(const float *x, const float *v, float *y, size_t n, float s)
+{
+    const f4 one = { 1.0f, 1.0f, 1.0f, 1.0f }, slope = { s, s, s, s }, zero = { 0 };
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        f4 xv, vv;
+        memcpy(&xv, x + i, sizeof xv);
+        memcpy(&vv, v + i, sizeof vv);
+        const i4 pos = xv > zero;
+        const f4 f = (f4)((pos & (i4)one) | (~pos & (i4)slope)), r = f * vv;
+        memcpy(y + i, &r, sizeof r);
+    }
+    for (; i < n; i++)
+        y[i] = (x[i] > 0.0f ? 1.0f : s) * v[i];
+}
+
 static void act_forward(const gp_layer *l, gp_shape in, const float *x,
                         float *y, float *scratch)
 {
@@ -52,8 +75,7 @@ static void act_forward(const gp_layer *l, gp_shape in, const float *x,
             y[i] = x[i] > 0.0f ? x[i] : 0.0f;
         break;
     case GP_ACT_LRELU:
-        for (size_t i = 0; i < n; i++)
-            y[i] = x[i] > 0.0f ? x[i] : s * x[i];
+        lrelu_scale(x, x, y, n, s);
         break;
     case GP_ACT_ELU:
         /* expm1 keeps small negative inputs accurate */
@@ -86,8 +108,7 @@ static void act_backward(const gp_layer *l, gp_shape in, const float *x,
             dx[i] = x[i] > 0.0f ? dy[i] : 0.0f;
         break;
     case GP_ACT_LRELU:
-        for (size_t i = 0; i < n; i++)
-            dx[i] = x[i] > 0.0f ? dy[i] : s * dy[i];
+        lrelu_scale(x, dy, dx, n, s);
         break;
     case GP_ACT_ELU:
         /* d/dx alpha*(e^x - 1) = alpha*e^x = y + alpha */
@@ -103,7 +124,7 @@ static void act_backward(const gp_layer *l, gp_shape in, const float *x,
 
 static const gp_layer_ops activation_ops = {
     "activation", act_out_shape, act_scratch, act_forward, act_backward,
-    gp_layer_destroy_plain,
+    gp_layer_destroy_plain, NULL,
 };
 
 gp_layer *gp_activation_new(gp_act kind, float slope)

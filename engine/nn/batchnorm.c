@@ -91,7 +91,7 @@ static void bn_backward(const gp_layer *l, gp_shape in, const float *x,
 
 static const gp_layer_ops batchnorm_ops = {
     "batchnorm", bn_out_shape, bn_scratch, bn_forward, bn_backward,
-    gp_layer_destroy_plain,
+    gp_layer_destroy_plain, NULL,
 };
 
 gp_layer *gp_batchnorm_new(int c, float eps)

@@ -77,7 +77,7 @@ static void bias_backward(const gp_layer *l, gp_shape in, const float *x,
 
 static const gp_layer_ops bias_ops = {
     "bias", bias_out_shape, bias_scratch, bias_forward, bias_backward,
-    gp_layer_destroy_plain,
+    gp_layer_destroy_plain, NULL,
 };
 
 gp_layer *gp_bias_new(int c)

@@ -73,7 +73,7 @@ static void cs_backward(const gp_layer *l, gp_shape in, const float *x,
 
 static const gp_layer_ops chanscale_ops = {
     "chanscale", cs_out_shape, cs_scratch, cs_forward, cs_backward,
-    gp_layer_destroy_plain,
+    gp_layer_destroy_plain, NULL,
 };
 
 gp_layer *gp_chanscale_new(int c)

@@ -114,7 +114,7 @@ static void convt_backward(const gp_layer *l, gp_shape in, const float *x,
 
 static const gp_layer_ops convt_ops = {
     "conv_transpose2d", convt_out_shape, convt_scratch, convt_forward,
-    convt_backward, gp_layer_destroy_plain,
+    convt_backward, gp_layer_destroy_plain, NULL,
 };
 
 gp_layer *gp_conv_transpose2d_new(int cin, int cout, int k, int stride,

@@ -63,7 +63,7 @@ static void dense_backward(const gp_layer *l, gp_shape in, const float *x,
 
 static const gp_layer_ops dense_ops = {
     "dense", dense_out_shape, dense_scratch, dense_forward, dense_backward,
-    gp_layer_destroy_plain,
+    gp_layer_destroy_plain, NULL,
 };
 
 gp_layer *gp_dense_new(int in, int oc, int oh, int ow, bool bias)

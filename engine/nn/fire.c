@@ -190,9 +190,18 @@ static void fire_destroy(gp_layer *l)
     gp_layer_destroy_plain(l);
 }
 
+static bool fire_prepare(gp_layer *l, gp_shape in)
+{
+    fire *f = (fire *)l;
+    for (int i = 0; i < NPARTS; i++)
+        if (!gp_layer_prepare(f->part[i], i == SQUEEZE ? in : with_c(in, f->sq)))
+            return false;
+    return true;
+}
+
 static const gp_layer_ops fire_ops = {
     "fire", fire_out_shape, fire_scratch, fire_forward, fire_backward,
-    fire_destroy,
+    fire_destroy, fire_prepare,
 };
 
 gp_layer *gp_fire_new(int cin, int squeeze, int e1, int e3)

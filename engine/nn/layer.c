@@ -72,3 +72,35 @@ void gp_layer_destroy_plain(gp_layer *l)
         gp_param_release(&l->params[i]);
     free(l);
 }
+
+bool gp_layer_prepare(gp_layer *l, gp_shape in)
+{
+    return !l->ops->prepare || l->ops->prepare(l, in);
+}
+
+bool gp_derived_reserve(gp_derived *d, size_t count)
+{
+    if (d->data && d->count == count)
+        return true;
+    float *p = malloc((count ? count : 1) * sizeof(float));
+    if (!p)
+        return false;
+    free(d->data);
+    *d = (gp_derived){ .data = p, .count = count };
+    return true;
+}
+
+bool gp_derived_stale(gp_derived *d, const gp_param *p)
+{
+    if (d->valid && d->version == p->version)
+        return false;
+    d->valid = true;
+    d->version = p->version;
+    return true;
+}
+
+void gp_derived_release(gp_derived *d)
+{
+    free(d->data);
+    *d = (gp_derived){ 0 };
+}

@@ -9,6 +9,14 @@
  * Parameters live in gp_param records.  backward() adds its weight
  * gradient into param.grad when that pointer is non-NULL (generator
  * tuning allocates them); otherwise it skips that work entirely.
+ *
+ * The one thing a layer may keep between calls is data derived from its
+ * weights (transformed kernels for a faster path: gp_derived below),
+ * reserved by prepare() and rebuilt by forward/backward when the weight's
+ * version moved.  So whoever writes a parameter's values after it has
+ * been used (an optimiser step, a restore, a finite difference) MUST call
+ * gp_param_changed() before the next forward; a layer must not run on two
+ * threads at once.
  */
 #ifndef GP_LAYER_H
 #define GP_LAYER_H
@@ -39,7 +47,27 @@ typedef struct gp_param {
     size_t count;
     int ndim;
     int dims[4];
+    unsigned version;  /* moved by gp_param_changed() */
 } gp_param;
+
+/* Says value was written: derived kernels are rebuilt on the next call. */
+static inline void gp_param_changed(gp_param *p) { p->version++; }
+
+/* Kernels a layer derives from one of its parameters, kept between calls. */
+typedef struct gp_derived {
+    float *data;       /* NULL until reserved: the layer takes its plain path */
+    size_t count;
+    unsigned version;  /* of the parameter data was computed from */
+    bool valid;
+} gp_derived;
+
+/* Allocates count floats once (a second call with the same count keeps
+ * them); false out of memory. */
+bool gp_derived_reserve(gp_derived *d, size_t count);
+/* True when d must be (re)computed from p; marks it as computed from p's
+ * current version, so the caller computes it right away. */
+bool gp_derived_stale(gp_derived *d, const gp_param *p);
+void gp_derived_release(gp_derived *d);
 
 typedef struct gp_layer gp_layer;
 
@@ -60,6 +88,11 @@ typedef struct gp_layer_ops {
                      const float *y, const float *dy, float *dx,
                      float *scratch);
     void (*destroy)(gp_layer *l);
+    /* Optional: reserves the derived kernels of the faster path this
+     * input shape takes (gp_trace_new calls it for each layer and shape).
+     * False out of memory.  A layer never prepared takes its plain path,
+     * with the same numbers up to rounding. */
+    bool (*prepare)(gp_layer *l, gp_shape in);
 } gp_layer_ops;
 
 struct gp_layer {
@@ -82,6 +115,9 @@ void gp_layer_free(gp_layer *l);
 /* Frees the parameters and the layer itself: a destroy() for layers
  * that own nothing besides their params. */
 void gp_layer_destroy_plain(gp_layer *l);
+
+/* Calls the layer's prepare() when it has one. */
+bool gp_layer_prepare(gp_layer *l, gp_shape in);
 
 static inline bool gp_layer_out_shape(const gp_layer *l, gp_shape in,
                                       gp_shape *out)

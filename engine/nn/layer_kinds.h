@@ -24,10 +24,30 @@ gp_layer *gp_conv_transpose2d_new(int cin, int cout, int k, int stride,
  * false for any other kind. */
 bool gp_conv2d_geometry(const gp_layer *l, int *k, int *stride, int *pad);
 
+/* conv2d.c: how a conv2d runs.  IM2COL is the plain path; once prepared
+ * for an input shape (gp_layer_prepare, done by gp_trace_new) a layer
+ * takes a faster one where it applies and pays: PIXEL for a 1x1 input
+ * (one GEMM), WINO2 / WINO4 for 3x3 stride-1 layers (Winograd F(2x2,3x3)
+ * and F(4x4,3x3), winograd.h).  See conv2d.c for when each is chosen. */
+typedef enum gp_conv_path {
+    GP_CONV_IM2COL, GP_CONV_PIXEL, GP_CONV_WINO2, GP_CONV_WINO4, GP_CONV_AUTO,
+} gp_conv_path;
+/* The path a call of l on input in takes now (IM2COL for other kinds). */
+gp_conv_path gp_conv2d_path(const gp_layer *l, gp_shape in);
+/* For tests and benchmarks: take path p wherever it applies (IM2COL
+ * elsewhere) instead of choosing; GP_CONV_AUTO chooses again.  Takes
+ * effect for shapes prepared after the call. */
+void gp_conv2d_force_path(gp_layer *l, gp_conv_path p);
+
 /* upconv2d.c: nearest x2 up-sampling then a 3x3 pad-1 conv, computed as
- * four 2x2 convs (2.25x fewer FLOPs).  weight [cout, cin, 3, 3], bias.
+ * four 2x2 convs (2.25x fewer FLOPs), or once prepared and wide enough
+ * by Winograd on the up-sampled input.  weight [cout, cin, 3, 3], bias.
  * [n,cin,h,w] -> [n,cout,2h,2w] */
 gp_layer *gp_upconv2d_new(int cin, int cout, bool bias);
+/* Its path, as gp_conv2d_path: IM2COL stands for the four 2x2 kernels,
+ * WINO2 / WINO4 for Winograd.  The force function as gp_conv2d's. */
+gp_conv_path gp_upconv2d_path(const gp_layer *l, gp_shape in);
+void gp_upconv2d_force_path(gp_layer *l, gp_conv_path p);
 
 /* dense.c: y = W x + b over each flattened sample; weight [out, in],
  * bias [out]; the output is viewed as [n, oc, oh, ow], oc*oh*ow = out. */

@@ -107,8 +107,9 @@ gp_trace *gp_trace_new(const gp_net *net, int from, int to, gp_shape in)
     t->shapes[0] = in;
     for (int i = 0; i <= len; i++) {
         if (i < len) {
-            const gp_layer *l = net->layers[from + i];
-            if (!gp_layer_out_shape(l, t->shapes[i], &t->shapes[i + 1]))
+            gp_layer *l = net->layers[from + i];
+            if (!gp_layer_out_shape(l, t->shapes[i], &t->shapes[i + 1]) ||
+                !gp_layer_prepare(l, t->shapes[i]))
                 goto fail;
             size_t s = l->ops->scratch ? l->ops->scratch(l, t->shapes[i]) : 0;
             if (s > scratch)

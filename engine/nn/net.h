@@ -37,7 +37,8 @@ void gp_net_zero_grads(gp_net *net, int from, int to);
 
 typedef struct gp_trace gp_trace;
 
-/* Activations for layers [from, to) run on input shape in. */
+/* Activations for layers [from, to) run on input shape in; prepares
+ * each layer for the shape it sees (layer.h).  NULL out of memory. */
 gp_trace *gp_trace_new(const gp_net *net, int from, int to, gp_shape in);
 void gp_trace_free(gp_trace *t);
 gp_shape gp_trace_in_shape(const gp_trace *t);

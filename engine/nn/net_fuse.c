@@ -20,8 +20,10 @@ static gp_layer *fused(const gp_layer *up, const gp_layer *conv)
     gp_layer *u = gp_upconv2d_new(w->dims[1], w->dims[0], conv->nparams > 1);
     if (!u)
         return NULL;
-    for (int i = 0; i < conv->nparams; i++)
+    for (int i = 0; i < conv->nparams; i++) {
         memcpy(u->params[i].value, conv->params[i].value, conv->params[i].count * sizeof(float));
+        gp_param_changed(&u->params[i]);
+    }
     return u;
 }
 

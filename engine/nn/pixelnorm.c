@@ -90,7 +90,7 @@ static void pn_backward(const gp_layer *l, gp_shape in, const float *x,
 
 static const gp_layer_ops pixelnorm_ops = {
     "pixelnorm", pn_out_shape, pn_scratch, pn_forward, pn_backward,
-    gp_layer_destroy_plain,
+    gp_layer_destroy_plain, NULL,
 };
 
 gp_layer *gp_pixelnorm_new(float eps)

@@ -112,12 +112,12 @@ static void pool_backward(const gp_layer *l, gp_shape in, const float *x,
 
 static const gp_layer_ops avgpool_ops = {
     "avgpool", pool_out_shape, pool_scratch, pool_forward, pool_backward,
-    gp_layer_destroy_plain,
+    gp_layer_destroy_plain, NULL,
 };
 
 static const gp_layer_ops maxpool_ops = {
     "maxpool", pool_out_shape, pool_scratch, pool_forward, pool_backward,
-    gp_layer_destroy_plain,
+    gp_layer_destroy_plain, NULL,
 };
 
 static gp_layer *pool_new(int k, int stride, bool is_max)

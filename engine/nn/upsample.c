@@ -64,7 +64,7 @@ static void up_backward(const gp_layer *l, gp_shape in, const float *x,
 
 static const gp_layer_ops upsample_ops = {
     "upsample2", up_out_shape, up_scratch, up_forward, up_backward,
-    gp_layer_destroy_plain,
+    gp_layer_destroy_plain, NULL,
 };
 
 gp_layer *gp_upsample2_new(void)
