@@ -39,6 +39,8 @@ def parse_args():
                     help="an ours method and extra CLI arguments, repeatable "
                          "(default: single and multicode), e.g. --method 'subspace:--tune 5'")
     ap.add_argument("--limit", type=int, help="at most N faces per set (default: 100 faces128 + 20 celebahq)")
+    ap.add_argument("--ours-only", action="store_true",
+                    help="skip the peers (for comparing two versions of ours)")
     ap.add_argument("--settings", help="comma-separated setting keys to run (default: all; see the table)")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results"), help="folder for quality.md")
     ap.add_argument("--grid", default="/tmp/quality-grid.png",
@@ -173,7 +175,7 @@ def main():
         if unknown:
             raise SystemExit(f"quality: unknown settings {sorted(unknown)}; known: {[s.key for s in settings]}")
         settings = [s for s in settings if s.key in keys]
-    methods, notes = peers.all_peers()
+    methods, notes = ([], []) if a.ours_only else peers.all_peers()
     if size != (dataset.SIZE, dataset.SIZE):
         methods.append(ours.ResizeBound(size))
     mine = [ours.Ours(spec, cli, model, size, env) for spec in (a.method or ["single", "multicode"])]
