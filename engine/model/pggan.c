@@ -65,9 +65,10 @@ json_object *gp_pggan_layers(json_object *arch, gp_shape *in, char *why, size_t 
     }
     int res = json_object_get_int(jr), z = json_object_get_int(jz);
     int levels = 0;
-    while ((4 << levels) < res)
+    /* Bounded first: 4 << levels must not run past INT_MAX. */
+    while (res <= 4096 && (4 << levels) < res)
         levels++;
-    if (res < 4 || (4 << levels) != res || res > 4096 || z <= 0 || z > 65536 ||
+    if (res < 4 || res > 4096 || (4 << levels) != res || z <= 0 || z > 65536 ||
         (int)json_object_array_length(jc) != levels + 1) {
         snprintf(why, why_size, "pggan resolution must be a power of two >= 4 with one channel count per level (%d given for %d levels)",
                  (int)json_object_array_length(jc), levels + 1);
