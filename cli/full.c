@@ -35,20 +35,30 @@ static gp_status take(const gpb_output *merged, bool whole, const gp_image *pict
     return GP_OK;
 }
 
-gp_status cli_full_run(gp_model *m, const gp_invert_params *p, const gp_image *picture,
-                       const gp_image *mask, gp_image *out, gp_invert_report *report,
-                       gp_error *err)
+/* The bridge's run on picture (or, with a finder, its faces run; name:
+ * how messages call the picture), merged into out. */
+static gp_status run_merged(gp_model *m, gp_face_finder *finder, const gp_invert_params *p,
+                            const gp_image *picture, const gp_image *mask, const char *name,
+                            gp_image *out, gp_invert_report *report, int *faces, gp_error *err)
 {
     cli_gegl_start();
     gpb_input in = { .layer = wrap(picture, "R'G'B' float"),
                      .selection = mask ? wrap(mask, "Y float") : NULL };
     gpb_output merged;
-    gp_status s = gpb_run(m, p, &in, &merged, err);
+    gp_status s = finder ? gpb_run_faces(m, finder, p, &in, name,
+                                         "Run without --faces to use the whole picture.", &merged,
+                                         err)
+                         : gpb_run(m, p, &in, &merged, err);
     if (s == GP_OK) {
+        if (finder)
+            fprintf(stderr, "ganprior: note: %d face%s found in %s\n", merged.found,
+                    merged.found == 1 ? "" : "s", name);
         /* The result covers the region the bridge worked on (inpainting:
          * around the hole); the rest of the picture is the picture's. */
         s = take(&merged, p->task == GP_TASK_SUPERRES, picture, out, err);
         *report = merged.report;
+        if (faces)
+            *faces = merged.faces;
         g_object_unref(merged.buffer);
     }
     if (in.selection)
@@ -57,31 +67,22 @@ gp_status cli_full_run(gp_model *m, const gp_invert_params *p, const gp_image *p
     return s;
 }
 
+gp_status cli_full_run(gp_model *m, const gp_invert_params *p, const gp_image *picture,
+                       const gp_image *mask, gp_image *out, gp_invert_report *report,
+                       gp_error *err)
+{
+    return run_merged(m, NULL, p, picture, mask, NULL, out, report, NULL, err);
+}
+
 gp_status cli_full_faces(gp_model *m, const gp_invert_params *p, const gp_image *picture,
                          const gp_image *mask, const char *name, gp_image *out,
                          gp_invert_report *report, int *faces, gp_error *err)
 {
-    cli_gegl_start();
     *faces = 0;
-    gpb_input in = { .layer = wrap(picture, "R'G'B' float"),
-                     .selection = mask ? wrap(mask, "Y float") : NULL };
     gp_face_finder *finder = NULL;
-    gpb_output merged;
     gp_status s = gp_face_finder_load(NULL, NULL, &finder, err);
     if (s == GP_OK)
-        s = gpb_run_faces(m, finder, p, &in, name, "Run without --faces to use the whole picture.",
-                          &merged, err);
-    if (s == GP_OK) {
-        fprintf(stderr, "ganprior: note: %d face%s found in %s\n", merged.found,
-                merged.found == 1 ? "" : "s", name);
-        s = take(&merged, p->task == GP_TASK_SUPERRES, picture, out, err);
-        *report = merged.report;
-        *faces = merged.faces;
-        g_object_unref(merged.buffer);
-    }
+        s = run_merged(m, finder, p, picture, mask, name, out, report, faces, err);
     gp_face_finder_free(finder);
-    if (in.selection)
-        g_object_unref(in.selection);
-    g_object_unref(in.layer);
     return s;
 }
