@@ -11,7 +11,7 @@
  * d solves R U d = e at the region's size, with R the block mean and e
  * the region minus the block means of the scaled generated image.  R U is
  * separable and both parts are cheap at the low size, so the solve never
- * touches a full-size image; only the final U d does, once.  (Iterating
+ * touches a full-size image; only adding U d does, once a pass.  (Iterating
  * at full size with GEGL's LoHalo as U cost minutes on a photo; a
  * bilinear U lost 0.5 dB on held-out faces: the residual needs a sharp
  * enlargement.) */

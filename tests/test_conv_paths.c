@@ -17,6 +17,7 @@
  * decimal digit (seen: 3e-6 at 256 channels, 2e-6 at 128).
  */
 #include "check.h"
+#include "reference.h"
 #include "nn/layer_kinds.h"
 #include "nn/net.h"
 #include "core/rng.h"
@@ -51,19 +52,6 @@ static float *randn(size_t n)
     for (size_t i = 0; i < n; i++)
         p[i] = gp_rng_normal(&rng);
     return p;
-}
-
-/* |a - b| / |b| over n values; NaN anywhere counts as a total miss. */
-static double rel_diff(const float *a, const float *b, size_t n)
-{
-    double num = 0.0, den = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        if (!isfinite(a[i]) || !isfinite(b[i]))
-            return INFINITY;
-        num += ((double)a[i] - b[i]) * ((double)a[i] - b[i]);
-        den += (double)b[i] * b[i];
-    }
-    return den > 0.0 ? sqrt(num / den) : sqrt(num);
 }
 
 static const char *path_name(gp_conv_path p)
@@ -105,16 +93,16 @@ static void compare_once(const char *name, gp_layer *plain, gp_layer *fast, gp_s
     gp_layer_zero_grads(fast);
     plain->ops->forward(plain, in, x, y0, s0);
     fast->ops->forward(fast, in, x, y1, s1);
-    double d = rel_diff(y1, y0, ny);
+    double d = rel_err(y1, y0, ny);
     CHECK(d < tol, "%s: forward differs by %.3g", name, d);
     plain->ops->backward(plain, in, x, y0, dy, dx0, s0);
     for (size_t i = 0; i < ns1; i++)
         s1[i] = NAN;
     fast->ops->backward(fast, in, x, y1, dy, dx1, s1);
-    d = rel_diff(dx1, dx0, nx);
+    d = rel_err(dx1, dx0, nx);
     CHECK(d < tol, "%s: input gradient differs by %.3g", name, d);
     for (int i = 0; i < plain->nparams; i++) {
-        d = rel_diff(fast->params[i].grad, plain->params[i].grad, plain->params[i].count);
+        d = rel_err(fast->params[i].grad, plain->params[i].grad, plain->params[i].count);
         CHECK(d < tol, "%s: %s gradient differs by %.3g", name, plain->params[i].role, d);
     }
     free(x), free(dy), free(y0), free(y1), free(dx0), free(dx1), free(s0), free(s1);
