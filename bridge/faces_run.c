@@ -283,7 +283,8 @@ static gp_status merge(faces_job *j, const gp_image **rgb, gp_error *err)
         for (size_t i = 0; i < n; i++) /* selected and inside a face's mask */
             j->cover.data[i] *= j->reach.data[i * 3];
         *rgb = &j->px.rgb;
-        return gpb_merge_inpaint(&j->px, &j->cover, &j->acc, err);
+        return gpb_merge_inpaint(&j->px, &j->cover, &j->acc,
+                                 GEGL_RECTANGLE(0, 0, j->acc.width, j->acc.height), err);
     }
     return gp_fail(err, GP_ERR_ARGUMENT, "unknown task %d", (int)j->p->task);
 }

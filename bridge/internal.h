@@ -22,13 +22,25 @@ gp_status gpb_check_gegl(gp_error *err);
 
 /* ---- region.c ---- */
 
-/* The selection's coverage of the layer: cover (allocated here, the
- * layer's size) holds its values in [0, 1] and *bounds the box around
- * the selected pixels (layer coordinates).  Without a selection, or
- * with one that covers no pixel of the layer, *bounds is empty (width
- * 0) and cover untouched. */
+/* The box around the selected pixels (above zero) of the layer, in layer
+ * coordinates; empty (width 0) without a selection or when it covers no
+ * pixel of the layer.  Reads the selection where GEGL keeps it. */
+GeglRectangle gpb_selection_bounds(const gpb_input *in);
+/* cover (allocated here) = the selection's values over area (layer
+ * coordinates), in [0, 1]. */
+gp_status gpb_selection_read(const gpb_input *in, const GeglRectangle *area, gp_image *cover,
+                             gp_error *err);
+/* Both over the whole layer: cover the layer's size, read only when
+ * *bounds is not empty. */
 gp_status gpb_selection(const gpb_input *in, GeglRectangle *bounds, gp_image *cover,
                         gp_error *err);
+
+/* ---- resample.c ---- */
+
+/* dst (allocated here, part's size) = the part of src resized with
+ * LoHalo to width x height: gpb_resample_lohalo's pixels inside part. */
+gp_status gpb_resample_lohalo_part(const gp_image *src, int width, int height,
+                                   const GeglRectangle *part, gp_image *dst, gp_error *err);
 
 /* ---- pixels.c ---- */
 
@@ -42,10 +54,15 @@ GeglBuffer *gpb_to_buffer(const gp_image *rgb, const gp_image *alpha,
 
 /* ---- the merges, one file each ---- */
 
-/* Replaces px->rgb where cover > 0 by fill Poisson-cloned in, blended
- * by cover (soft selections stay soft); fill is px's size. */
+/* The rectangle of the region (cover's size, region coordinates) whose
+ * fill gpb_merge_inpaint reads: the selection's box grown by the solved
+ * margin and the known pixels around it.  Empty when nothing is selected. */
+GeglRectangle gpb_inpaint_reach(const gp_image *cover);
+/* Replaces px->rgb where cover (px's size) > 0 by fill Poisson-cloned in,
+ * blended by cover (soft selections stay soft); fill covers at (region
+ * coordinates), which must hold gpb_inpaint_reach(cover). */
 gp_status gpb_merge_inpaint(gpb_pixels *px, const gp_image *cover, const gp_image *fill,
-                            gp_error *err);
+                            const GeglRectangle *at, gp_error *err);
 /* Replaces px->rgb's chroma by that of colour (px's size), keeping L*. */
 gp_status gpb_merge_colorize(gpb_pixels *px, const gp_image *colour, gp_error *err);
 /* hi (allocated here) = generated enlarged to factor x px's size, then

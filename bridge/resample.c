@@ -11,10 +11,10 @@ static const Babl *format_for(int channels)
     return babl_format(channels == 3 ? "R'G'B' float" : "Y' float");
 }
 
-gp_status gpb_resample_lohalo(const gp_image *src, int width, int height, gp_image *dst,
-                              gp_error *err)
+gp_status gpb_resample_lohalo_part(const gp_image *src, int width, int height,
+                                   const GeglRectangle *part, gp_image *dst, gp_error *err)
 {
-    if (gp_image_alloc(dst, width, height, src->channels) != GP_OK)
+    if (gp_image_alloc(dst, part->width, part->height, src->channels) != GP_OK)
         return gp_fail(err, GP_ERR_MEMORY, "out of memory resampling to %dx%d", width, height);
     const Babl *format = format_for(src->channels);
     GeglBuffer *in = gegl_buffer_linear_new_from_data(
@@ -28,9 +28,15 @@ gp_status gpb_resample_lohalo(const gp_image *src, int width, int height, gp_ima
                                           "sampler", GEGL_SAMPLER_LOHALO,
                                           "abyss-policy", GEGL_ABYSS_CLAMP, NULL);
     gegl_node_link(source, scale);
-    gegl_node_blit(scale, 1.0, GEGL_RECTANGLE(0, 0, width, height), format, dst->data,
-                   GEGL_AUTO_ROWSTRIDE, GEGL_BLIT_DEFAULT);
+    gegl_node_blit(scale, 1.0, part, format, dst->data, GEGL_AUTO_ROWSTRIDE, GEGL_BLIT_DEFAULT);
     g_object_unref(graph);
     g_object_unref(in);
     return GP_OK;
+}
+
+gp_status gpb_resample_lohalo(const gp_image *src, int width, int height, gp_image *dst,
+                              gp_error *err)
+{
+    return gpb_resample_lohalo_part(src, width, height, GEGL_RECTANGLE(0, 0, width, height), dst,
+                                    err);
 }

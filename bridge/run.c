@@ -42,35 +42,18 @@ static GeglRectangle around(const GeglRectangle *box, const GeglRectangle *layer
     return r;
 }
 
-/* j->cover, read over the layer, cut to area. */
-static gp_status crop_cover(job *j, const GeglRectangle *layer, const GeglRectangle *area, gp_error *err)
-{
-    gp_image part;
-    if (gp_image_alloc(&part, area->width, area->height, 1) != GP_OK)
-        return gp_fail(err, GP_ERR_MEMORY, "out of memory reading the selection");
-    for (int y = 0; y < area->height; y++)
-        memcpy(part.data + (size_t)y * area->width,
-               j->cover.data + (size_t)(area->y - layer->y + y) * layer->width + (area->x - layer->x),
-               (size_t)area->width * sizeof *part.data);
-    gp_image_release(&j->cover);
-    j->cover = part;
-    return GP_OK;
-}
-
+/* The region: the selection's box (inpainting: with its context), or
+ * the layer without a selection; inpainting reads the selection over it. */
 static gp_status choose_region(job *j, const gpb_input *in, GeglRectangle *area, gp_error *err)
 {
     const GeglRectangle *layer = gegl_buffer_get_extent(in->layer);
-    gp_status s = gpb_selection(in, &j->bounds, &j->cover, err);
-    if (s != GP_OK)
-        return s;
+    j->bounds = gpb_selection_bounds(in);
     const bool inpaint = j->p->task == GP_TASK_INPAINT;
     if (inpaint && j->bounds.width == 0)
         return gp_fail(err, GP_ERR_ARGUMENT,
                        "Inpainting fills the selection, and nothing of this layer is selected: "
                        "select the damaged parts first.");
     *area = j->bounds.width == 0 ? *layer : inpaint ? around(&j->bounds, layer) : j->bounds;
-    if (inpaint && (s = crop_cover(j, layer, area, err)) != GP_OK)
-        return s;
     if (area->width < MIN_SIDE || area->height < MIN_SIDE)
         return gp_fail(err, GP_ERR_ARGUMENT,
                        "The region is only %dx%d pixels; it needs at least %dx%d.",
@@ -82,7 +65,7 @@ static gp_status choose_region(job *j, const gpb_input *in, GeglRectangle *area,
                        "Enlarged %d times, the %dx%d region would exceed %d pixels a side; "
                        "select a smaller region or a smaller factor.",
                        j->p->superres_factor, area->width, area->height, GPB_MAX_SIDE);
-    return GP_OK;
+    return inpaint ? gpb_selection_read(in, area, &j->cover, err) : GP_OK;
 }
 
 /* The target and mask through the one preparation the CLI shares, then
@@ -124,9 +107,11 @@ static gp_status merge(job *j, gp_image *alpha, gp_error *err)
     case GP_TASK_COLORIZE:
         s = gpb_resample_lohalo(&j->generated, w, h, &j->result, err);
         return s == GP_OK ? gpb_merge_colorize(&j->px, &j->result, err) : s;
-    case GP_TASK_INPAINT:
-        s = gpb_resample_lohalo(&j->generated, w, h, &j->result, err);
-        return s == GP_OK ? gpb_merge_inpaint(&j->px, &j->cover, &j->result, err) : s;
+    case GP_TASK_INPAINT: { /* the fill is needed only around the hole */
+        const GeglRectangle reach = gpb_inpaint_reach(&j->cover);
+        s = gpb_resample_lohalo_part(&j->generated, w, h, &reach, &j->result, err);
+        return s == GP_OK ? gpb_merge_inpaint(&j->px, &j->cover, &j->result, &reach, err) : s;
+    }
     }
     return gp_fail(err, GP_ERR_ARGUMENT, "unknown task %d", (int)j->p->task);
 }

@@ -5,8 +5,9 @@
  * come back as the picture itself inside the hole: the correction is
  * exactly minus that offset.  Around that: pixels outside the selection
  * are bit-identical, a half-selected pixel is half blended, a fully
- * selected region (no known pixel to meet) gets the plain fill, and the
- * centred rectangle that made GEGL's seamless-clone crash is merged. */
+ * selected region (no known pixel to meet) gets the plain fill, the
+ * centred rectangle that made GEGL's seamless-clone crash is merged, and
+ * a fill given only over gpb_inpaint_reach merges exactly as a whole one. */
 #include "check.h"
 #include "internal.h"
 
@@ -15,6 +16,7 @@
 #include <string.h>
 
 enum { W = 40, H = 32 };
+#define WHOLE GEGL_RECTANGLE(0, 0, W, H)
 
 typedef float (*offset_fn)(int x, int y, int c);
 
@@ -83,7 +85,7 @@ static void recovers(const char *what, offset_fn off, int x0, int y0, int x1, in
     gp_image_alloc(&cover, W, H, 1);
     select_box(&cover, x0, y0, x1, y1, 1.0f);
     gp_error err;
-    CHECK(gpb_merge_inpaint(&px, &cover, &fill, &err) == GP_OK, "%s: %s", what, err.message);
+    CHECK(gpb_merge_inpaint(&px, &cover, &fill, WHOLE, &err) == GP_OK, "%s: %s", what, err.message);
     float inside, outside;
     errors(&px, &orig, &cover, &inside, &outside);
     CHECK(inside < 2e-4f, "%s: the picture is off by %g inside the hole", what, inside);
@@ -106,7 +108,7 @@ static void merge(offset_fn off, const gp_image *cover, gpb_pixels *px)
     gp_image fill = { 0 };
     make_fill(px, off, &fill);
     gp_error err;
-    CHECK(gpb_merge_inpaint(px, cover, &fill, &err) == GP_OK, "merge: %s", err.message);
+    CHECK(gpb_merge_inpaint(px, cover, &fill, WHOLE, &err) == GP_OK, "merge: %s", err.message);
     gp_image_release(&fill);
 }
 
@@ -144,6 +146,40 @@ static void blends(void)
     gpb_pixels_release(&orig);
 }
 
+/* The fill cut to the reach of an irregular, soft selection: the same
+ * merged pixels, bit for bit, as with the fill over the whole region;
+ * and the reach is the selection's box grown by the margin and outline. */
+static void reach_suffices(void)
+{
+    gp_image cover = { 0 };
+    gp_image_alloc(&cover, W, H, 1);
+    select_box(&cover, 14, 9, 22, 13, 1.0f);
+    select_box(&cover, 19, 13, 24, 21, 0.6f);
+    const GeglRectangle reach = gpb_inpaint_reach(&cover);
+    CHECK(reach.x == 11 && reach.y == 6 && reach.width == 16 && reach.height == 18,
+          "reach: %d,%d %dx%d, not the box 14,9 10x12 grown by 3", reach.x, reach.y,
+          reach.width, reach.height);
+    gpb_pixels whole, part;
+    merge(bumpy, &cover, &whole);
+    picture(&part);
+    gp_image fill = { 0 }, cut = { 0 };
+    make_fill(&part, bumpy, &fill);
+    gp_image_alloc(&cut, reach.width, reach.height, 3);
+    for (int y = 0; y < reach.height; y++)
+        memcpy(cut.data + (size_t)y * reach.width * 3,
+               fill.data + ((size_t)(y + reach.y) * W + reach.x) * 3,
+               (size_t)reach.width * 3 * sizeof(float));
+    gp_error err;
+    CHECK(gpb_merge_inpaint(&part, &cover, &cut, &reach, &err) == GP_OK, "cut: %s", err.message);
+    CHECK(!memcmp(part.rgb.data, whole.rgb.data, (size_t)W * H * 3 * sizeof(float)),
+          "a fill cut to the reach merges differently from a whole one");
+    gp_image_release(&fill);
+    gp_image_release(&cut);
+    gp_image_release(&cover);
+    gpb_pixels_release(&whole);
+    gpb_pixels_release(&part);
+}
+
 int main(void)
 {
     recovers("centred square, constant offset", constant, 12, 8, 28, 24);
@@ -152,5 +188,6 @@ int main(void)
     recovers("touching the region's corner", constant, 0, 0, 9, 7);
     recovers("touching three borders", constant, 0, 0, W, 20);
     blends();
+    reach_suffices();
     return CHECK_DONE();
 }
