@@ -41,6 +41,13 @@ void cli_temp_file(const char *path);
  * characters kept) with the usual mode for a new file, registers it with
  * cli_temp_file and returns its descriptor (-1 and errno on failure). */
 int cli_temp_create(char *tmp, int suffix_len);
+/* psnr.c: PSNR in dB of values in [0, 1] from count values' summed
+ * squared error; NAN when nothing counts, 100 for identical values
+ * (JSON cannot hold infinity). */
+double cli_psnr_of(double squared_error, size_t count);
+/* ... of a against b (same size and channels), over the pixels where
+ * hole (if given) is below 0.5. */
+double cli_psnr(const gp_image *a, const gp_image *b, const gp_image *hole);
 /* cancel.c: a gp_progress_fn drawing the progress bar `bar` (a progress *)
  * that returns false once interrupted. */
 bool cli_progress(void *bar, int iteration, int total, float loss);

@@ -80,7 +80,8 @@ typedef struct invert_job {
     bool full;         /* --full */
     bool faces;        /* --faces (with --full only) */
     int faces_done;    /* --faces: how many faces were restored */
-    gp_image picture, mask, out;
+    double full_psnr;  /* --full: the report's PSNR, full.c's */
+    gp_image picture, mask, out; /* --full: picture's pixels move to out */
     gpb_target target; /* model-size mode: the picture in the model's terms */
     gp_invert_report report;
 } invert_job;
@@ -333,14 +334,18 @@ static gp_status run_engine(invert_job *j, gp_error *err)
     progress_start(&bar, j->def->name);
     j->p.progress = cli_progress;
     j->p.progress_user = &bar;
-    gp_status s = j->faces ? cli_full_faces(j->m, &j->p, &j->picture,
-                                            j->mask_path ? &j->mask : NULL, j->input, &j->out,
-                                            &j->report, &j->faces_done, err)
-                : j->full ? cli_full_run(j->m, &j->p, &j->picture, j->mask_path ? &j->mask : NULL,
-                                         &j->out, &j->report, err)
+    const gp_image *mask = j->mask_path ? &j->mask : NULL;
+    cli_full_result merged = { 0 };
+    gp_status s = j->faces ? cli_full_faces(j->m, &j->p, &j->picture, mask, j->input, &merged, err)
+                : j->full ? cli_full_run(j->m, &j->p, &j->picture, mask, &merged, err)
                           : gp_invert(j->m, &j->p, &j->target.image,
-                                      j->mask_path ? &j->target.mask : NULL, &j->out, &j->report,
-                                      err);
+                                      mask ? &j->target.mask : NULL, &j->out, &j->report, err);
+    if (j->full) {
+        j->out = merged.image;
+        j->report = merged.report;
+        j->full_psnr = merged.psnr;
+        j->faces_done = merged.faces;
+    }
     progress_finish(&bar);
     /* A Ctrl-C after the last callback still means the user wants out. */
     if (cli_interrupted() && (s == GP_OK || s == GP_ERR_CANCELLED)) {
@@ -352,51 +357,26 @@ static gp_status run_engine(invert_job *j, gp_error *err)
 
 /* ---- the report ------------------------------------------------------ */
 
-/* PSNR in dB of a against b (same size and channels) over the pixels
- * where hole (if given) is 0; NAN when no pixel counts.  Identical
- * images give 100 dB rather than infinity, which JSON cannot hold. */
-static double psnr(const gp_image *a, const gp_image *b, const gp_image *hole)
-{
-    const size_t n = (size_t)a->width * a->height;
-    const int ch = a->channels;
-    double sum = 0.0;
-    size_t count = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (hole && hole->data[i] >= 0.5f)
-            continue;
-        for (int c = 0; c < ch; c++) {
-            double d = (double)a->data[i * ch + c] - b->data[i * ch + c];
-            sum += d * d;
-        }
-        count += (size_t)ch;
-    }
-    if (!count)
-        return NAN;
-    double mse = sum / (double)count;
-    return mse > 1e-10 ? 10.0 * log10(1.0 / mse) : 100.0;
-}
-
 /* The result degraded as the task degrades it, then compared with what
- * the task knows: the target (--full: the picture itself, the mask at
- * its size, soft values feathering the merge but skipped here). */
+ * the task knows (--full: full.c's, at the picture's size). */
 static double task_psnr(const invert_job *j)
 {
-    const gp_image *target = j->full ? &j->picture : &j->target.image;
-    const gp_image *hole = j->full ? &j->mask : &j->target.mask;
+    if (j->full)
+        return j->full_psnr;
+    const gp_image *target = &j->target.image, *out = &j->out;
     gp_image a = { 0 }, b = { 0 };
     double v = NAN;
     switch (j->def->task) {
-    case GP_TASK_RECONSTRUCT: return psnr(&j->out, target, NULL);
-    case GP_TASK_INPAINT: /* --full keeps the known pixels exactly: the fit tells more */
-        return j->full ? j->report.fit_psnr : psnr(&j->out, target, hole);
+    case GP_TASK_RECONSTRUCT: return cli_psnr(out, target, NULL);
+    case GP_TASK_INPAINT: return cli_psnr(out, target, &j->target.mask);
     case GP_TASK_COLORIZE:
-        if (cli_image_convert(&j->out, 1, &a, NULL) == GP_OK &&
+        if (cli_image_convert(out, 1, &a, NULL) == GP_OK &&
             cli_image_convert(target, 1, &b, NULL) == GP_OK)
-            v = psnr(&a, &b, NULL);
+            v = cli_psnr(&a, &b, NULL);
         break;
     case GP_TASK_SUPERRES:
-        if (gpb_resample_area(&j->out, target->width, target->height, &a, NULL) == GP_OK)
-            v = psnr(&a, target, NULL);
+        if (gpb_resample_area(out, target->width, target->height, &a, NULL) == GP_OK)
+            v = cli_psnr(&a, target, NULL);
         break;
     }
     gp_image_release(&a);

@@ -3,22 +3,20 @@
  * refused with a reason. */
 #include "full.h"
 
-gp_status cli_full_run(gp_model *m, const gp_invert_params *p, const gp_image *picture,
-                       const gp_image *mask, gp_image *out, gp_invert_report *report,
-                       gp_error *err)
+gp_status cli_full_run(gp_model *m, const gp_invert_params *p, gp_image *picture,
+                       const gp_image *mask, cli_full_result *out, gp_error *err)
 {
-    (void)m, (void)p, (void)picture, (void)mask, (void)out, (void)report;
+    (void)m, (void)p, (void)picture, (void)mask, (void)out;
     return gp_fail(err, GP_ERR_UNSUPPORTED,
                    "--full needs GEGL, and this ganprior was built without it "
                    "(-Dbridge=disabled)");
 }
 
-gp_status cli_full_faces(gp_model *m, const gp_invert_params *p, const gp_image *picture,
-                         const gp_image *mask, const char *name, gp_image *out,
-                         gp_invert_report *report, int *faces, gp_error *err)
+gp_status cli_full_faces(gp_model *m, const gp_invert_params *p, gp_image *picture,
+                         const gp_image *mask, const char *name, cli_full_result *out,
+                         gp_error *err)
 {
-    (void)m, (void)p, (void)picture, (void)mask, (void)name, (void)out, (void)report;
-    *faces = 0;
+    (void)m, (void)p, (void)picture, (void)mask, (void)name, (void)out;
     return gp_fail(err, GP_ERR_UNSUPPORTED,
                    "--faces needs GEGL, and this ganprior was built without it "
                    "(-Dbridge=disabled)");

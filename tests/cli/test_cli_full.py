@@ -8,7 +8,8 @@ On a 40x36 picture (not the model's size or shape): reconstruct writes a
 picture-size image; inpaint changes no pixel outside the mask's white
 part and every pixel inside it; colorize keeps CIE L* within 8-bit
 rounding and adds colour; superres x2 writes twice the size, and its 2x2
-block means give the picture back; a wrong-shape mask is refused; JPEG,
+block means give the picture back; each report's psnr is the one the
+written file gives; a wrong-shape mask is refused; JPEG,
 TIFF and WebP pictures are read by their content (lossless TIFF and WebP
 as the same pixels as a PNG) and -o writes the format its extension names.
 """
@@ -36,6 +37,27 @@ W, H = 40, 36
 
 def load(path):
     return np.asarray(Image.open(path).convert('RGB'), dtype=np.float64)
+
+
+def psnr(a, b):
+    """PSNR in dB of 8-bit arrays a and b, as values in [0, 1]."""
+    mse = np.mean((a / 255.0 - b / 255.0) ** 2)
+    return 10 * np.log10(1.0 / mse) if mse > 1e-10 else 100.0
+
+
+def luma(rgb):
+    return rgb @ np.array([0.299, 0.587, 0.114])
+
+
+def same_psnr(task, report, want):
+    """The report's psnr against want, taken here on the written file.
+    The report's is of the float result, before the file's 8-bit rounding
+    and clipping to [0, 1] (0.2 dB apart on the random model's
+    reconstruction); counting the wrong pixels or channels would be
+    several dB off.  An exact result reports 100, its file ~60 dB."""
+    got = report['psnr']
+    ok = want > 40 if got == 100 else abs(got - want) <= 0.5
+    check(ok, '%s --full reports psnr %.3f; the written file gives %.3f' % (task, got, want))
 
 
 def invert(task, args, env):
@@ -94,8 +116,10 @@ def main():
     picture = load(path('in.png'))
     inside = np.array([[hole(x, y) for x in range(W)] for y in range(H)])
 
-    if invert('reconstruct', ['-i', path('in.png'), '-o', path('rec.png')], env):
+    report = invert('reconstruct', ['-i', path('in.png'), '-o', path('rec.png')], env)
+    if report:
         check(load(path('rec.png')).shape == (H, W, 3), 'reconstruct --full: the picture size')
+        same_psnr('reconstruct', report, psnr(load(path('rec.png')), picture))
 
     report = invert('inpaint', ['-i', path('in.png'), '--mask', path('mask.png'),
                                 '-o', path('fill.png')], env)
@@ -111,18 +135,22 @@ def main():
         check(changed.mean() > 0.9, 'inpaint --full: the masked pixels change (%.2f)'
               % changed.mean())
 
-    if invert('colorize', ['-i', path('gray.png'), '-o', path('col.png')], env):
+    report = invert('colorize', ['-i', path('gray.png'), '-o', path('col.png')], env)
+    if report:
         gray, out = load(path('gray.png')), load(path('col.png'))
+        same_psnr('colorize', report, psnr(luma(out), luma(gray)))
         dl = np.abs(lightness(out) - lightness(gray)).max()
         check(dl <= 1.0, 'colorize --full keeps L* (max diff %.3f)' % dl)
         check(np.abs(out - out.mean(axis=2, keepdims=True)).mean() > 0.5,
               'colorize --full adds colour')
 
-    if invert('superres', ['-i', path('in.png'), '--factor', '2', '-o', path('big.png')], env):
+    report = invert('superres', ['-i', path('in.png'), '--factor', '2', '-o', path('big.png')], env)
+    if report:
         out = load(path('big.png'))
         check(out.shape == (2 * H, 2 * W, 3), 'superres --full x2: twice the size')
         if out.shape == (2 * H, 2 * W, 3):
             back = out.reshape(H, 2, W, 2, 3).mean(axis=(1, 3))
+            same_psnr('superres', report, psnr(back, picture))
             err = np.abs(back - picture).max()
             check(err <= 3.0, 'superres --full reduces back to the picture (max %.2f levels)' % err)
 
