@@ -79,39 +79,51 @@ static void pass_rows(const axis *ax, const float *src, int h, int in_w, int out
         }
 }
 
-/* dst[out_h, row] = src[in_h, row] filtered along columns by ay. */
-static void pass_columns(const axis *ay, const float *src, int out_h, size_t row, float *dst)
+/* dst[rows, row] = output rows y0 .. y0 + rows - 1 of src filtered along
+ * columns by ay, src holding the input rows from in0 on. */
+static void pass_columns(const axis *ay, const float *src, int in0, int y0, int rows, size_t row,
+                         float *dst)
 {
-    for (int y = 0; y < out_h; y++) {
-        float *d = dst + (size_t)y * row;
+    for (int y = y0; y < y0 + rows; y++) {
+        float *d = dst + (size_t)(y - y0) * row;
         memset(d, 0, row * sizeof *d);
         const float *w = ay->weights + (size_t)y * ay->taps;
         for (int k = 0; k < ay->count[y]; k++) {
-            const float *s = src + (size_t)(ay->first[y] + k) * row;
+            const float *s = src + (size_t)(ay->first[y] + k - in0) * row;
             for (size_t i = 0; i < row; i++)
                 d[i] += w[k] * s[i];
         }
     }
 }
 
-gp_status gpb_resample_area(const gp_image *src, int width, int height, gp_image *dst,
-                            gp_error *err)
+gp_status gpb_resample_area_rows(const gp_image *src, int width, int height, int y0, int rows,
+                                 gp_image *dst, gp_error *err)
 {
-    if (gp_image_alloc(dst, width, height, src->channels) != GP_OK)
-        return gp_fail(err, GP_ERR_MEMORY, "cannot allocate a %dx%d image", width, height);
+    if (gp_image_alloc(dst, width, rows, src->channels) != GP_OK)
+        return gp_fail(err, GP_ERR_MEMORY, "cannot allocate a %dx%d image", width, rows);
     const int ch = src->channels;
     axis ax = { 0 }, ay = { 0 };
-    float *tmp = malloc(sizeof *tmp * (size_t)src->height * width * ch);
-    bool ok = tmp && axis_make(&ax, src->width, width) && axis_make(&ay, src->height, height);
-    if (ok) {
-        pass_rows(&ax, src->data, src->height, src->width, width, ch, tmp);
-        pass_columns(&ay, tmp, height, (size_t)width * ch, dst->data);
+    bool ok = axis_make(&ax, src->width, width) && axis_make(&ay, src->height, height);
+    /* The input rows these output rows read: the axes' spans only move on. */
+    const int in0 = ok ? ay.first[y0] : 0;
+    const int in1 = ok ? ay.first[y0 + rows - 1] + ay.count[y0 + rows - 1] : 0;
+    float *tmp = ok ? malloc(sizeof *tmp * (size_t)(in1 - in0) * width * ch) : NULL;
+    if (tmp) {
+        pass_rows(&ax, src->data + (size_t)in0 * src->width * ch, in1 - in0, src->width, width,
+                  ch, tmp);
+        pass_columns(&ay, tmp, in0, y0, rows, (size_t)width * ch, dst->data);
     }
     free(tmp);
     axis_free(&ax);
     axis_free(&ay);
-    if (ok)
+    if (tmp)
         return GP_OK;
     gp_image_release(dst);
     return gp_fail(err, GP_ERR_MEMORY, "out of memory resizing to %dx%d", width, height);
+}
+
+gp_status gpb_resample_area(const gp_image *src, int width, int height, gp_image *dst,
+                            gp_error *err)
+{
+    return gpb_resample_area_rows(src, width, height, 0, height, dst, err);
 }

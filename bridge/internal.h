@@ -63,7 +63,8 @@ GeglRectangle gpb_inpaint_reach(const gp_image *cover);
  * coordinates), which must hold gpb_inpaint_reach(cover). */
 gp_status gpb_merge_inpaint(gpb_pixels *px, const gp_image *cover, const gp_image *fill,
                             const GeglRectangle *at, gp_error *err);
-/* Replaces px->rgb's chroma by that of colour (px's size), keeping L*. */
+/* Replaces px->rgb's chroma by that of colour (any size: scaled to px's
+ * bilinearly), keeping L*. */
 gp_status gpb_merge_colorize(gpb_pixels *px, const gp_image *colour, gp_error *err);
 /* hi (allocated here) = generated enlarged to factor x px's size, then
  * back-projected until its block means match px->rgb. */

@@ -2,7 +2,10 @@
  *
  * In CIE L*a*b* (babl's conversion, D50, from the sRGB-encoded region)
  * the result takes L* from the original at full resolution and a*, b*
- * from the generated image scaled to the region.  A lightness paired
+ * from the generated image scaled to the region, bilinearly and a strip
+ * of rows at a time: chroma is smooth at the generator's resolution, and
+ * GEGL's LoHalo took 25 s (and a region-size copy) to enlarge 32 px to a
+ * 6000x4000 photo, which the strips do in a fraction of a second.  A lightness paired
  * with a chroma it cannot have in sRGB would be clipped on the way back,
  * changing L*; such pixels get their chroma scaled down (bisection on
  * the factor) until the colour fits, so L* stays the original's. */
@@ -64,10 +67,10 @@ static gp_status fit_gamut(const float *lab, float *rgb, size_t n, const Babl *f
     return GP_OK;
 }
 
-/* One run of n pixels: rgb (the original, rewritten) and colour (the
- * generated image at the region's size) through lab and chroma, room for n. */
-static gp_status merge_run(float *rgb, const float *colour, size_t n, float *lab, float *chroma,
-                           const Babl *to_lab, const Babl *from_lab)
+/* n pixels: rgb (the original, rewritten) and colour (the generated
+ * image at the region's size) through lab and chroma, room for n each. */
+static gp_status merge_pixels(float *rgb, const float *colour, size_t n, float *lab,
+                              float *chroma, const Babl *to_lab, const Babl *from_lab)
 {
     babl_process(to_lab, rgb, lab, (long)n);
     babl_process(to_lab, colour, chroma, (long)n);
@@ -79,18 +82,26 @@ static gp_status merge_run(float *rgb, const float *colour, size_t n, float *lab
 
 gp_status gpb_merge_colorize(gpb_pixels *px, const gp_image *colour, gp_error *err)
 {
-    /* Pixels are independent: runs of RUN keep the Lab copies small
+    /* Rows at a time: the Lab copies and the scaled colour stay small
      * however big the layer is. */
-    enum { RUN = 1 << 16 };
+    enum { STRIP_ROWS = 16 };
     const Babl *rgb_f = babl_format("R'G'B' float"), *lab_f = babl_format("CIE Lab float");
     const Babl *to_lab = babl_fish(rgb_f, lab_f), *from_lab = babl_fish(lab_f, rgb_f);
-    const size_t n = (size_t)px->rgb.width * px->rgb.height;
-    float *lab = malloc(RUN * 3 * sizeof(float)), *chroma = malloc(RUN * 3 * sizeof(float));
-    gp_status s = lab && chroma ? GP_OK : GP_ERR_MEMORY;
-    for (size_t at = 0; s == GP_OK && at < n; at += RUN)
-        s = merge_run(px->rgb.data + at * 3, colour->data + at * 3, n - at < RUN ? n - at : RUN,
-                      lab, chroma, to_lab, from_lab);
+    const int w = px->rgb.width, h = px->rgb.height;
+    const size_t most = (size_t)w * STRIP_ROWS;
+    float *lab = malloc(most * 3 * sizeof(float)), *chroma = malloc(most * 3 * sizeof(float));
+    gp_status s = lab && chroma ? GP_OK : gp_fail(err, GP_ERR_MEMORY, "out of memory colorizing");
+    for (int y0 = 0; s == GP_OK && y0 < h; y0 += STRIP_ROWS) {
+        const int rows = h - y0 < STRIP_ROWS ? h - y0 : STRIP_ROWS;
+        gp_image strip = { 0 };
+        s = gpb_resample_area_rows(colour, w, h, y0, rows, &strip, err);
+        if (s == GP_OK && merge_pixels(px->rgb.data + (size_t)y0 * w * 3, strip.data,
+                                       (size_t)w * rows, lab, chroma, to_lab,
+                                       from_lab) != GP_OK)
+            s = gp_fail(err, GP_ERR_MEMORY, "out of memory colorizing the region");
+        gp_image_release(&strip);
+    }
     free(lab);
     free(chroma);
-    return s == GP_OK ? GP_OK : gp_fail(err, s, "out of memory colorizing the region");
+    return s;
 }

@@ -10,27 +10,34 @@
 
 static const char *const rgba_format = "R'G'B'A float";
 
+/* Rows converted at a time: the RGBA floats GEGL exchanges pass through
+ * a strip this high rather than a copy of the whole region. */
+enum { STRIP_ROWS = 64 };
+
 gp_status gpb_read(GeglBuffer *layer, const GeglRectangle *area, gpb_pixels *px,
                    gp_error *err)
 {
     const int w = area->width, h = area->height;
-    const size_t n = (size_t)w * h;
     memset(px, 0, sizeof *px);
-    float *rgba = malloc(n * 4 * sizeof(float));
-    if (!rgba || gp_image_alloc(&px->rgb, w, h, 3) != GP_OK ||
+    float *strip = malloc((size_t)w * STRIP_ROWS * 4 * sizeof(float));
+    if (!strip || gp_image_alloc(&px->rgb, w, h, 3) != GP_OK ||
         gp_image_alloc(&px->alpha, w, h, 1) != GP_OK) {
-        free(rgba);
+        free(strip);
         gpb_pixels_release(px);
         return gp_fail(err, GP_ERR_MEMORY, "out of memory reading a %dx%d region", w, h);
     }
-    gegl_buffer_get(layer, area, 1.0, babl_format(rgba_format), rgba, GEGL_AUTO_ROWSTRIDE,
-                    GEGL_ABYSS_NONE);
-    for (size_t i = 0; i < n; i++) {
-        for (int c = 0; c < 3; c++)
-            px->rgb.data[i * 3 + c] = rgba[i * 4 + c];
-        px->alpha.data[i] = rgba[i * 4 + 3];
+    for (int y0 = 0; y0 < h; y0 += STRIP_ROWS) {
+        const int rows = h - y0 < STRIP_ROWS ? h - y0 : STRIP_ROWS;
+        gegl_buffer_get(layer, GEGL_RECTANGLE(area->x, area->y + y0, w, rows), 1.0,
+                        babl_format(rgba_format), strip, GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
+        const size_t first = (size_t)y0 * w, n = (size_t)rows * w;
+        for (size_t i = 0; i < n; i++) {
+            for (int c = 0; c < 3; c++)
+                px->rgb.data[(first + i) * 3 + c] = strip[i * 4 + c];
+            px->alpha.data[first + i] = strip[i * 4 + 3];
+        }
     }
-    free(rgba);
+    free(strip);
     px->area = *area;
     return GP_OK;
 }
@@ -44,17 +51,22 @@ void gpb_pixels_release(gpb_pixels *px)
 GeglBuffer *gpb_to_buffer(const gp_image *rgb, const gp_image *alpha,
                           const GeglRectangle *area)
 {
-    const size_t n = (size_t)area->width * area->height;
-    float *rgba = malloc(n * 4 * sizeof(float));
-    if (!rgba)
+    const int w = area->width;
+    float *strip = malloc((size_t)w * STRIP_ROWS * 4 * sizeof(float));
+    if (!strip)
         return NULL;
-    for (size_t i = 0; i < n; i++) {
-        for (int c = 0; c < 3; c++)
-            rgba[i * 4 + c] = rgb->data[i * 3 + c];
-        rgba[i * 4 + 3] = alpha->data[i];
-    }
     GeglBuffer *b = gegl_buffer_new(area, babl_format(rgba_format));
-    gegl_buffer_set(b, area, 0, babl_format(rgba_format), rgba, GEGL_AUTO_ROWSTRIDE);
-    free(rgba);
+    for (int y0 = 0; y0 < area->height; y0 += STRIP_ROWS) {
+        const int rows = area->height - y0 < STRIP_ROWS ? area->height - y0 : STRIP_ROWS;
+        const size_t first = (size_t)y0 * w, n = (size_t)rows * w;
+        for (size_t i = 0; i < n; i++) {
+            for (int c = 0; c < 3; c++)
+                strip[i * 4 + c] = rgb->data[(first + i) * 3 + c];
+            strip[i * 4 + 3] = alpha->data[first + i];
+        }
+        gegl_buffer_set(b, GEGL_RECTANGLE(area->x, area->y + y0, w, rows), 0,
+                        babl_format(rgba_format), strip, GEGL_AUTO_ROWSTRIDE);
+    }
+    free(strip);
     return b;
 }

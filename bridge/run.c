@@ -104,9 +104,8 @@ static gp_status merge(job *j, gp_image *alpha, gp_error *err)
         return s;
     case GP_TASK_RECONSTRUCT:
         return gpb_resample_lohalo(&j->generated, w, h, &j->result, err);
-    case GP_TASK_COLORIZE:
-        s = gpb_resample_lohalo(&j->generated, w, h, &j->result, err);
-        return s == GP_OK ? gpb_merge_colorize(&j->px, &j->result, err) : s;
+    case GP_TASK_COLORIZE: /* scales the colours itself, a strip at a time */
+        return gpb_merge_colorize(&j->px, &j->generated, err);
     case GP_TASK_INPAINT: { /* the fill is needed only around the hole */
         const GeglRectangle reach = gpb_inpaint_reach(&j->cover);
         s = gpb_resample_lohalo_part(&j->generated, w, h, &reach, &j->result, err);

@@ -1,7 +1,9 @@
-/* test_resample.c — LoHalo resampling of a part: gpb_resample_lohalo_part
- * must give the pixels the whole resample has inside the part, to a float
- * rounding (inpainting resamples the generator's fill only around the
- * hole), enlarging and reducing, RGB and gray, at a border and inside. */
+/* test_resample.c — resampling a part: gpb_resample_lohalo_part must give
+ * the pixels the whole resample has inside the part, to a float rounding
+ * (inpainting resamples the generator's fill only around the hole), and
+ * gpb_resample_area_rows the whole area resample's rows exactly (colorize
+ * scales the colours a strip at a time); enlarging and reducing, RGB and
+ * gray, at a border and inside. */
 #include "check.h"
 #include "internal.h"
 
@@ -42,6 +44,31 @@ static void part_matches(int sw, int sh, int channels, int w, int h, GeglRectang
     gp_image_release(&cut);
 }
 
+/* Strips of `rows` rows of the area resample, each equal to the same rows
+ * of the whole one, bit for bit. */
+static void rows_match(int sw, int sh, int channels, int w, int h, int rows)
+{
+    gp_image src = { 0 }, whole = { 0 };
+    pattern(&src, sw, sh, channels);
+    gp_error err;
+    CHECK(gpb_resample_area(&src, w, h, &whole, &err) == GP_OK, "whole: %s", err.message);
+    int differ = 0;
+    for (int y0 = 0; y0 < h; y0 += rows) {
+        const int n = h - y0 < rows ? h - y0 : rows;
+        gp_image strip = { 0 };
+        CHECK(gpb_resample_area_rows(&src, w, h, y0, n, &strip, &err) == GP_OK, "rows: %s",
+              err.message);
+        differ += strip.data == NULL ||
+                  memcmp(strip.data, whole.data + (size_t)y0 * w * channels,
+                         (size_t)w * n * channels * sizeof(float)) != 0;
+        gp_image_release(&strip);
+    }
+    CHECK(differ == 0, "%dx%d -> %dx%d, %d channels, strips of %d rows: %d strips differ from "
+          "the whole area resample", sw, sh, w, h, channels, rows, differ);
+    gp_image_release(&src);
+    gp_image_release(&whole);
+}
+
 int main(void)
 {
     gegl_init(NULL, NULL);
@@ -50,6 +77,10 @@ int main(void)
     part_matches(32, 32, 3, 300, 260, (GeglRectangle){ 250, 210, 50, 50 });
     part_matches(32, 24, 1, 97, 80, (GeglRectangle){ 13, 2, 70, 9 });
     part_matches(200, 150, 3, 40, 30, (GeglRectangle){ 5, 7, 20, 11 });
+    rows_match(32, 32, 3, 300, 260, 16);
+    rows_match(32, 24, 1, 97, 80, 7);
+    rows_match(200, 150, 3, 40, 30, 4);
+    rows_match(50, 40, 3, 50, 40, 16);
     gegl_exit();
     return CHECK_DONE();
 }

@@ -63,6 +63,11 @@ gp_status gpb_resample_lohalo(const gp_image *src, int width, int height, gp_ima
  * aligned, and the edge pixels repeat.  The CLI's model-size mode. */
 gp_status gpb_resample_area(const gp_image *src, int width, int height, gp_image *dst,
                             gp_error *err);
+/* Rows y0 .. y0 + rows - 1 of gpb_resample_area's width x height result
+ * (dst, allocated here, width x rows): the same values, computed from the
+ * input rows they need only. */
+gp_status gpb_resample_area_rows(const gp_image *src, int width, int height, int y0, int rows,
+                                 gp_image *dst, gp_error *err);
 
 /* Whether the super-resolution factor divides the model's size, the
  * condition gp_invert puts on it: the one check both hosts make, each
