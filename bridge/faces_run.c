@@ -73,15 +73,20 @@ static void centre(const gp_face *f, float c[2])
  * GPB_MAX_FACES, count into *n: with a selection, and for every task but
  * inpainting (whose selection is the hole: run_face leaves the faces away
  * from it), only those whose five points' centre is selected (at least
- * half), and *selected says so. */
-static gp_status find(gp_face_finder *f, gp_task task, const gpb_input *in, const gp_image *rgb,
-                      gp_face *faces, int *n, bool *selected, gp_error *err)
+ * half), and *selected says so.  The finding reports to p's progress
+ * (its detector runs; a big photo takes seconds) and stops when told. */
+static gp_status find(gp_face_finder *f, const gp_invert_params *p, const gpb_input *in,
+                      const gp_image *rgb, gp_face *faces, int *n, bool *selected, gp_error *err)
 {
     GeglRectangle bounds;
     gp_image cover = { 0 };
     int found = 0;
-    gp_status s = gp_faces_find(f, NULL, rgb, faces, GPB_MAX_FACES, &found, err);
-    if (s == GP_OK && task != GP_TASK_INPAINT)
+    gp_face_params fp;
+    gp_face_params_default(&fp);
+    fp.progress = p->progress;
+    fp.progress_user = p->progress_user;
+    gp_status s = gp_faces_find(f, &fp, rgb, faces, GPB_MAX_FACES, &found, err);
+    if (s == GP_OK && p->task != GP_TASK_INPAINT)
         s = gpb_selection(in, &bounds, &cover, err);
     if (s == GP_OK && cover.data) {
         int kept = 0;
@@ -338,7 +343,7 @@ gp_status gpb_run_faces(gp_model *m, gp_face_finder *finder, const gp_invert_par
     instead = instead ? instead : "";
     gp_status s = prepare(&j, in, err);
     if (s == GP_OK)
-        s = find(finder, p->task, in, &j.px.rgb, faces, &n, &selected, err);
+        s = find(finder, p, in, &j.px.rgb, faces, &n, &selected, err);
     if (s == GP_OK && n == 0 && selected)
         s = gp_fail(err, GP_ERR_ARGUMENT, "No face was found in the selected part of %s (a face "
                     "counts when the middle of its eyes, nose and mouth is selected).  %s",

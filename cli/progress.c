@@ -3,6 +3,7 @@
 
 #include "ganprior.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -26,8 +27,12 @@ static void draw(const progress *p, int iteration, int total, float loss, double
     bar[BAR_WIDTH] = '\0';
     /* \r back to the line start, \033[K clears what a longer line left;
      * the count is padded to the width of the total so it stays put. */
-    fprintf(stderr, "\r%s [%s] %*d/%d  loss %.5g  %.1f s\033[K", p->label, bar,
-            snprintf(NULL, 0, "%d", total), iteration, total, (double)loss, t - p->start);
+    /* A step without a loss (finding faces) shows none. */
+    char fit[32] = "";
+    if (isfinite(loss))
+        snprintf(fit, sizeof fit, "  loss %.5g", (double)loss);
+    fprintf(stderr, "\r%s [%s] %*d/%d%s  %.1f s\033[K", p->label, bar,
+            snprintf(NULL, 0, "%d", total), iteration, total, fit, t - p->start);
     fflush(stderr);
 }
 

@@ -9,10 +9,12 @@
  * transform.  A detection matches a face when its centre lies inside the
  * box of the face's mapped landmarks (each face matched once, best score
  * first); other detections are false positives.  Errors are in pixels of
- * the picture and relative to the inter-ocular distance (IOD). */
+ * the picture and relative to the inter-ocular distance (IOD).  Also: the
+ * progress the finder reports, and stopping it. */
 #include "ganprior.h"
 #include "reference.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -133,6 +135,57 @@ static void run(gp_face_finder *f, gp_safetensors *pics, truth_face *truth, int 
         }
 }
 
+/* Progress: counts the calls, checks they count up to a fixed total,
+ * and says stop after `stop_at` runs (0: never). */
+typedef struct counter {
+    int calls, total, stop_at;
+    bool in_order;
+} counter;
+
+static bool count_runs(void *user, int done, int total, float loss)
+{
+    counter *c = user;
+    c->in_order = c->in_order && done == c->calls + 1 && (c->calls == 0 || total == c->total) &&
+                  isnan(loss);
+    c->calls++;
+    c->total = total;
+    return c->stop_at == 0 || c->calls < c->stop_at;
+}
+
+/* The finder reports each detector run on picture 0 (8 runs: the whole
+ * picture, the picture small, a level of tiles), the last as run `total`,
+ * and finds the same faces with progress as without; told to stop after
+ * the third run, it stops there with GP_ERR_CANCELLED and no faces. */
+static void progress_and_stop(gp_face_finder *f, gp_safetensors *pics)
+{
+    gp_image img;
+    if (!ref_picture(pics, 0, &img))
+        return;
+    gp_face_params p;
+    gp_face_params_default(&p);
+    gp_face plain[MAX_FOUND], watched[MAX_FOUND];
+    int n_plain = 0, n_watched = -1;
+    gp_error err;
+    CHECK(gp_faces_find(f, &p, &img, plain, MAX_FOUND, &n_plain, &err) == GP_OK, "%s",
+          err.message);
+    counter c = { .in_order = true };
+    p.progress = count_runs;
+    p.progress_user = &c;
+    CHECK(gp_faces_find(f, &p, &img, watched, MAX_FOUND, &n_watched, &err) == GP_OK, "%s",
+          err.message);
+    CHECK(c.in_order && c.calls == c.total && c.total > 3,
+          "progress: %d calls, last total %d, %s (want 1..total of total, more than 3)", c.calls,
+          c.total, c.in_order ? "in order" : "out of order");
+    CHECK(n_watched == n_plain && !memcmp(watched, plain, sizeof plain[0] * (size_t)n_plain),
+          "with progress %d faces, without %d (or different ones)", n_watched, n_plain);
+    c = (counter){ .in_order = true, .stop_at = 3 };
+    n_watched = -1;
+    const gp_status s = gp_faces_find(f, &p, &img, watched, MAX_FOUND, &n_watched, &err);
+    CHECK(s == GP_ERR_CANCELLED && n_watched == 0 && c.calls == 3,
+          "stopped after run 3: status %d, %d faces, %d runs", (int)s, n_watched, c.calls);
+    free(img.data);
+}
+
 static void report(const char *label, figures *fig)
 {
     qsort(fig->eye_px, (size_t)fig->found, sizeof(double), cmp_double);
@@ -194,6 +247,7 @@ int main(int argc, char **argv)
     }
     printf("%d faces in %d pictures; found alone (truth from the detector's box): %d\n", ntruth, npics,
            alone_found);
+    progress_and_stop(f, pics);
     figures fig;
     run(f, pics, truth, ntruth, npics, 416, true, &fig);
     report("multiscale, input 416 (default)", &fig);

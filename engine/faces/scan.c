@@ -103,67 +103,120 @@ static int tiles(int len, int t, int o, int *start, double *lo, double *hi, int 
 
 enum { MAX_TILES = 256 };
 
+/* A growing list of the passes to make. */
+typedef struct plan {
+    pass *pass;
+    int n, cap;
+} plan;
+
+static bool plan_add(plan *pl, const pass *ps)
+{
+    if (pl->n == pl->cap) {
+        const int cap = pl->cap ? 2 * pl->cap : 16;
+        pass *grown = realloc(pl->pass, sizeof *grown * (size_t)cap);
+        if (!grown)
+            return false;
+        pl->pass = grown, pl->cap = cap;
+    }
+    pl->pass[pl->n++] = *ps;
+    return true;
+}
+
+/* The multi-scale scan's passes, in order: the whole picture, the
+ * picture small in the middle, then tile levels, smallest faces first,
+ * until the whole pass finds them.  Planned before any runs, so that
+ * progress can say how many there are. */
+static bool plan_scan(const gp_face_params *p, int w, int h, plan *pl)
+{
+    const int size = p->input_size, lng = w > h ? w : h;
+    const double s0 = (double)size / lng;
+    bool ok = true;
+    for (int k = 0; k < 2 && ok; k++) {
+        const double sc = k ? s0 / PAD : s0;
+        pass ps = { { 0, 0, w, h }, (int)fmax(1, lround(w * sc)), (int)fmax(1, lround(h * sc)), 0, 0,
+                    { 0, 0, w, h } };
+        ps.tw = ps.tw > size ? size : ps.tw;
+        ps.th = ps.th > size ? size : ps.th;
+        if (k)
+            ps.ox = (size - ps.tw) / 2, ps.oy = (size - ps.th) / 2;
+        ok = plan_add(pl, &ps);
+    }
+    const double need = SMALLEST / s0;
+    double lo = p->min_face > 0 ? p->min_face : fmax(40.0, lng / 48.0);
+    while (ok && lo < 0.9 * need) { /* a sliver of sizes is not worth a level */
+        const double sc = fmin(SMALLEST / lo, MAX_ZOOM);
+        const int t = (int)floor(size / sc), o = t / 3;
+        int sx[MAX_TILES], sy[MAX_TILES];
+        double lx[MAX_TILES], hx[MAX_TILES], ly[MAX_TILES], hy[MAX_TILES];
+        const int nx = tiles(w, t, o, sx, lx, hx, MAX_TILES);
+        const int ny = tiles(h, t, o, sy, ly, hy, MAX_TILES);
+        const int rw = t < w ? t : w, rh = t < h ? t : h;
+        for (int j = 0; j < ny && ok; j++)
+            for (int i = 0; i < nx && ok; i++) {
+                pass ps = { { sx[i], sy[j], rw, rh }, (int)fmin(size, lround(rw * sc)),
+                            (int)fmin(size, lround(rh * sc)), 0, 0, { lx[i], ly[j], hx[i], hy[j] } };
+                ok = plan_add(pl, &ps);
+            }
+        lo = fmax(o, lo * 1.5);
+    }
+    return ok;
+}
+
+/* face-api's own pass: the picture padded after to a square, TensorFlow's
+ * bilinear resize. */
+static gp_status single_pass(const gp_fa_detector *d, const gp_face_params *p,
+                             const gp_image *img, float *x, gp_fa_boxes *out, gp_error *err)
+{
+    const int size = p->input_size;
+    int before, g = 0;
+    float *grid = NULL;
+    gp_fa_input(img, 0, 0, img->width, img->height, false, size, gp_fa_detector_mean, x, &before);
+    gp_status s = gp_fa_detector_run(d, x, size, &grid, &g, err);
+    const int max = g * g * GP_FA_ANCHORS;
+    if (s == GP_OK && !(out->box = malloc(sizeof *out->box * (size_t)max)))
+        s = gp_fail(err, GP_ERR_MEMORY, "out of memory for face candidates");
+    if (s == GP_OK) {
+        out->cap = max;
+        out->n = gp_fa_decode(grid, g, size, img->width, img->height, p->score_threshold,
+                              out->box, max);
+    }
+    free(grid);
+    return s;
+}
+
+/* After run `done` of `total`: the caller's progress, which may cancel. */
+static gp_status report(const gp_face_params *p, int done, int total, gp_error *err)
+{
+    if (p->progress && !p->progress(p->progress_user, done, total, NAN))
+        return gp_fail(err, GP_ERR_CANCELLED, "cancelled while finding faces");
+    return GP_OK;
+}
+
 gp_status gp_fa_scan(const gp_fa_detector *d, const gp_face_params *p, const gp_image *img,
                      gp_fa_boxes *out, int *passes, gp_error *err)
 {
-    const int size = p->input_size, w = img->width, h = img->height, lng = w > h ? w : h;
+    const int size = p->input_size;
     int runs = 0;
     gp_image canvas = { 0 };
+    plan pl = { 0 };
     float *x = malloc(sizeof(float) * 3 * (size_t)size * size);
-    gp_status s = x && gp_image_alloc(&canvas, size, size, 3) == GP_OK
+    gp_status s = x && gp_image_alloc(&canvas, size, size, 3) == GP_OK &&
+                          (!p->multiscale || plan_scan(p, img->width, img->height, &pl))
                       ? GP_OK
                       : gp_fail(err, GP_ERR_MEMORY, "out of memory for the face detector");
     if (s == GP_OK && !p->multiscale) {
-        /* face-api's own pass: pad after, TensorFlow's bilinear resize */
-        int before, g = 0;
-        float *grid = NULL;
-        gp_fa_input(img, 0, 0, w, h, false, size, gp_fa_detector_mean, x, &before);
-        s = gp_fa_detector_run(d, x, size, &grid, &g, err);
-        runs++;
-        const int max = g * g * GP_FA_ANCHORS;
-        if (s == GP_OK && !(out->box = malloc(sizeof *out->box * (size_t)max)))
-            s = gp_fail(err, GP_ERR_MEMORY, "out of memory for face candidates");
-        if (s == GP_OK) {
-            out->cap = max;
-            out->n = gp_fa_decode(grid, g, size, w, h, p->score_threshold, out->box, max);
-        }
-        free(grid);
-    } else if (s == GP_OK) {
-        const double s0 = (double)size / lng, whole[4] = { 0, 0, w, h };
-        /* the whole picture, then the picture small in the middle */
-        for (int k = 0; k < 2 && s == GP_OK; k++) {
-            const double sc = k ? s0 / PAD : s0;
-            pass ps = { { 0, 0, w, h }, (int)fmax(1, lround(w * sc)), (int)fmax(1, lround(h * sc)), 0, 0,
-                        { 0 } };
-            ps.tw = ps.tw > size ? size : ps.tw;
-            ps.th = ps.th > size ? size : ps.th;
-            if (k)
-                ps.ox = (size - ps.tw) / 2, ps.oy = (size - ps.th) / 2;
-            memcpy(ps.core, whole, sizeof whole);
-            s = run_pass(d, p, img, &ps, &canvas, x, out, err);
-            runs++;
-        }
-        /* tile levels, smallest faces first, until the whole pass finds them */
-        const double need = SMALLEST / s0;
-        double lo = p->min_face > 0 ? p->min_face : fmax(40.0, lng / 48.0);
-        while (s == GP_OK && lo < 0.9 * need) { /* a sliver of sizes is not worth a level */
-            const double sc = fmin(SMALLEST / lo, MAX_ZOOM);
-            const int t = (int)floor(size / sc), o = t / 3;
-            int sx[MAX_TILES], sy[MAX_TILES];
-            double lx[MAX_TILES], hx[MAX_TILES], ly[MAX_TILES], hy[MAX_TILES];
-            const int nx = tiles(w, t, o, sx, lx, hx, MAX_TILES);
-            const int ny = tiles(h, t, o, sy, ly, hy, MAX_TILES);
-            for (int j = 0; j < ny && s == GP_OK; j++)
-                for (int i = 0; i < nx && s == GP_OK; i++) {
-                    const int rw = t < w ? t : w, rh = t < h ? t : h;
-                    pass ps = { { sx[i], sy[j], rw, rh }, (int)fmin(size, lround(rw * sc)),
-                                (int)fmin(size, lround(rh * sc)), 0, 0, { lx[i], ly[j], hx[i], hy[j] } };
-                    s = run_pass(d, p, img, &ps, &canvas, x, out, err);
-                    runs++;
-                }
-            lo = fmax(o, lo * 1.5);
-        }
+        s = single_pass(d, p, img, x, out, err);
+        runs = 1;
+        if (s == GP_OK)
+            s = report(p, 1, 1, err);
     }
+    for (int i = 0; i < pl.n && s == GP_OK; i++) {
+        s = run_pass(d, p, img, &pl.pass[i], &canvas, x, out, err);
+        runs++;
+        if (s == GP_OK)
+            s = report(p, runs, pl.n, err);
+    }
+    free(pl.pass);
     free(x);
     gp_image_release(&canvas);
     if (passes)

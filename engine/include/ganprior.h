@@ -463,6 +463,10 @@ typedef struct gp_face_params {
                               takes 14 detector runs (about 1.5-2.5 s on two
                               busy cores, against 0.1-0.2 s for one pass),
                               a 6000x4000 one 56 (about 8 s) */
+    gp_progress_fn progress; /* NULL: none.  Called after each detector run
+                              with the runs made and planned (loss NAN);
+                              false cancels: GP_ERR_CANCELLED, no faces */
+    void *progress_user;
 } gp_face_params;
 
 void gp_face_params_default(gp_face_params *p);

@@ -19,15 +19,19 @@ background with faint noise.  With --faces --full:
   most of those on the face;
   superres x2 writes twice the size, reducing back to the picture;
   the report counts one face; --faces without --full is a usage error;
-  a picture without a face gives the clear error and writes nothing.
+  a picture without a face gives the clear error and writes nothing;
+  Ctrl-C while a big picture's faces are looked for stops at once (130).
 """
 import io
 import json
 import math
 import os
+import signal
+import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from clitest import check, done, isolated_env, run  # noqa: E402
@@ -151,7 +155,31 @@ def main():
     check(status == 1 and ('No face was found in %s.' % path('blank.png')) in err
           and 'without --faces' in err and not os.path.exists(path('none.png')),
           'no face: the clear error, nothing written (rc %d, %s)' % (status, err.strip()))
+    check_stop_while_finding(tmp, env)
     return done()
+
+
+def check_stop_while_finding(tmp, env):
+    """Ctrl-C while the faces of a big picture (3000x2000, none in it) are
+    looked for stops the finding: exit 130, "cancelled", the existing
+    output kept.  (Before the finder reported progress, it ran to its end
+    and the command answered "No face was found", exit 1.)"""
+    rng = np.random.default_rng(9)
+    big = (rng.random((2000, 3000, 1)) * 40 + 100) * np.ones((1, 1, 3))
+    Image.fromarray(big.astype(np.uint8)).save(os.path.join(tmp, 'big.png'))
+    out = os.path.join(tmp, 'kept.png')
+    with open(out, 'wb') as f:
+        f.write(b'keep me')
+    p = subprocess.Popen([EXE, 'reconstruct', '-m', MODEL, '-i', os.path.join(tmp, 'big.png'),
+                          '-o', out] + QUICK, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env=env)
+    time.sleep(1.0)
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=120)
+    err = err.decode()
+    check(p.returncode == 130 and 'cancelled' in err,
+          'Ctrl-C while finding faces: exit %s, want 130 (%s)' % (p.returncode, err.strip()))
+    check(open(out, 'rb').read() == b'keep me', 'Ctrl-C while finding faces replaced the output')
 
 
 if __name__ == '__main__':
