@@ -2,6 +2,7 @@
  * landmarks, as JSON on stdout. */
 #include "cli.h"
 #include "picture.h"
+#include "progress.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +73,21 @@ static gp_status frame_mosaic(gp_face_finder *f, const gp_face_params *p, const 
     return s;
 }
 
+/* gp_faces_find with a progress bar (a big photo takes seconds) and
+ * Ctrl-C as cancel. */
+static gp_status find_watched(gp_face_finder *f, gp_face_params *p, const gp_image *img,
+                              gp_face *faces, int max, int *n, gp_error *err)
+{
+    progress bar;
+    progress_start(&bar, "faces");
+    p->progress = cli_progress;
+    p->progress_user = &bar;
+    gp_status s = gp_faces_find(f, p, img, faces, max, n, err);
+    progress_finish(&bar);
+    p->progress = NULL;
+    return s;
+}
+
 int cmd_faces(int argc, char **argv)
 {
     const char *input = NULL, *detector = NULL, *landmarks = NULL;
@@ -126,6 +142,7 @@ int cmd_faces(int argc, char **argv)
     gp_face *faces = malloc((size_t)max * sizeof *faces);
     int n = 0;
     double t0 = gp_clock_seconds(), seconds = 0;
+    cli_catch_sigint();
     gp_status s = faces ? GP_OK : gp_fail(&err, GP_ERR_MEMORY, "out of memory");
     if (s == GP_OK)
         s = cli_picture_read(input, 3, &img, &err);
@@ -137,7 +154,7 @@ int cmd_faces(int argc, char **argv)
     }
     if (s == GP_OK && frame == 0) {
         t0 = gp_clock_seconds();
-        s = gp_faces_find(f, &p, &img, faces, max, &n, &err);
+        s = find_watched(f, &p, &img, faces, max, &n, &err);
         seconds = gp_clock_seconds() - t0;
     }
     if (s == GP_OK && frame == 0) {

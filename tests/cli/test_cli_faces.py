@@ -10,13 +10,16 @@ picture gives valid JSON with no faces; the networks are found through
 $GANPRIOR_MODEL_PATH or named with --detector/--landmarks; a malformed or
 missing network file exits 1 with its name; usage errors exit 2;
 --single-pass, --min-face and --frame (a mosaic of crops, one JSON line
-each) run.
+each) run; Ctrl-C during a big picture's search exits 130.
 """
 import json
 import os
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from clitest import check, done, isolated_env, run, write_png  # noqa: E402
@@ -71,4 +74,17 @@ with tempfile.TemporaryDirectory() as tmp:
     lines = out.splitlines()
     check(rc == 0 and [json.loads(x) for x in lines] == [{'crop': 0, 'points': None}, {'crop': 1, 'points': None}],
           f'--frame: exit {rc}, {out!r} {err}')
+
+    # Ctrl-C while a big picture (3000x2000, a second or more of detector
+    # runs) is searched: exit 130 and "cancelled", no JSON.
+    from PIL import Image
+    big = os.path.join(tmp, 'big.png')
+    Image.new('RGB', (3000, 2000), (120, 120, 120)).save(big)
+    p = subprocess.Popen([EXE, 'faces', '-i', big], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, env=env_models)
+    time.sleep(0.7)
+    p.send_signal(signal.SIGINT)
+    out, err = (x.decode() for x in p.communicate(timeout=120))
+    check(p.returncode == 130 and 'cancelled' in err and out == '',
+          f'Ctrl-C: exit {p.returncode}, want 130 ({err.strip()}) {out!r}')
 sys.exit(done())
