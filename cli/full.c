@@ -35,10 +35,12 @@ static double squared_error(const float *merged, const float *picture, int n, bo
             const double d = (double)cli_luma(merged[i], merged[i + 1], merged[i + 2]) -
                              cli_luma(picture[i], picture[i + 1], picture[i + 2]);
             sum += d * d;
-            continue;
+        } else {
+            for (int c = 0; c < 3; c++) {
+                const double d = (double)merged[i + c] - picture[i + c];
+                sum += d * d;
+            }
         }
-        for (int c = 0; c < 3; c++)
-            sum += ((double)merged[i + c] - picture[i + c]) * ((double)merged[i + c] - picture[i + c]);
     }
     return sum;
 }
