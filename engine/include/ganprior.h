@@ -23,9 +23,7 @@
  * The engine never exits or aborts its host process.
  *
  * Threads: GEMMs run on OpenBLAS's threads (OPENBLAS_NUM_THREADS); the
- * engine's Winograd transforms, between those GEMMs, on as many threads
- * of its own, which sleep while OpenBLAS works; its other loops are
- * single-threaded.
+ * engine's own loops are single-threaded so the two never contend.
  * Calls on different gp_model objects may run concurrently; one model
  * must not be used by two calls at once.
  */

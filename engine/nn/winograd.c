@@ -3,14 +3,10 @@
  * Transform matrices from Lavin & Gray (arXiv:1509.09308), interpolation
  * points 0, +-1 for F(2,3) and 0, +-1, +-2 for F(4,3).  The transforms
  * run on L channels of a tile (or L kernel pairs) at once as one vector,
- * unrolled so that zero and unit matrix entries cost nothing.  The
- * SGEMMs run on OpenBLAS's threads and the transforms on as many of the
- * engine's (core/parallel.h), each thread on its own tiles or channel
- * blocks, so the result does not depend on the thread count.
+ * unrolled so that zero and unit matrix entries cost nothing.  They are
+ * single-threaded; only the SGEMMs use OpenBLAS's threads.
  */
 #include "nn/winograd.h"
-
-#include "core/parallel.h"
 
 #include <cblas.h>
 #include <limits.h>
@@ -296,61 +292,35 @@ static void tile_origin(const gp_wino *g, int t, int *s, int *oy, int *ox)
     *ox = r % g->tw * g->m;
 }
 
-/* x [n, cin, h, w] into the padded, channel-blocked P: blocks [k0, k1)
- * of the n * cin/L (sample, channel block) blocks. */
-static void pack_input(const gp_wino *g, const float *x, float *p, size_t k0, size_t k1)
+/* x [n, cin, h, w] into the padded, channel-blocked P. */
+static void pack_input(const gp_wino *g, const float *x, float *p)
 {
     const int hp = padded_h(g), wp = padded_w(g), nb = blocks(g->cin);
-    const size_t block = (size_t)hp * wp * L;
-    memset(p + k0 * block, 0, (k1 - k0) * block * sizeof(float));
-    for (size_t k = k0; k < k1; k++) {
-        const int s = (int)(k / nb), b = (int)(k % nb);
-        for (int q = 0; q < L && b * L + q < g->cin; q++) {
-            const float *src = x + ((size_t)s * g->cin + b * L + q) * g->h * g->w;
-            float *dst = p + (k * hp + g->padi) * wp * L + (size_t)g->padi * L + q;
-            for (int y = 0; y < g->h; y++)
-                for (int xx = 0; xx < g->w; xx++)
-                    dst[((size_t)y * wp + xx) * L] = src[(size_t)y * g->w + xx];
-        }
-    }
+    memset(p, 0, padded_count(g) * sizeof(float));
+    for (int s = 0; s < g->n; s++)
+        for (int b = 0; b < nb; b++)
+            for (int q = 0; q < L && b * L + q < g->cin; q++) {
+                const float *src = x + ((size_t)s * g->cin + b * L + q) * g->h * g->w;
+                float *dst = p + (((size_t)s * nb + b) * hp + g->padi) * wp * L + (size_t)g->padi * L + q;
+                for (int y = 0; y < g->h; y++)
+                    for (int xx = 0; xx < g->w; xx++)
+                        dst[((size_t)y * wp + xx) * L] = src[(size_t)y * g->w + xx];
+            }
 }
 
-/* The inside of the channel-blocked P into dx [n, cin, h, w], blocks
- * [k0, k1) as in pack_input. */
-static void unpack_input(const gp_wino *g, const float *p, float *dx, size_t k0, size_t k1)
+/* The inside of the channel-blocked P into dx [n, cin, h, w]. */
+static void unpack_input(const gp_wino *g, const float *p, float *dx)
 {
     const int hp = padded_h(g), wp = padded_w(g), nb = blocks(g->cin);
-    for (size_t k = k0; k < k1; k++) {
-        const int s = (int)(k / nb), b = (int)(k % nb);
-        for (int q = 0; q < L && b * L + q < g->cin; q++) {
-            const float *src = p + (k * hp + g->padi) * wp * L + (size_t)g->padi * L + q;
-            float *dst = dx + ((size_t)s * g->cin + b * L + q) * g->h * g->w;
-            for (int y = 0; y < g->h; y++)
-                for (int xx = 0; xx < g->w; xx++)
-                    dst[(size_t)y * g->w + xx] = src[((size_t)y * wp + xx) * L];
-        }
-    }
-}
-
-/* The transforms run over (sample, channel block) units: a unit's tiles
- * read and write only its own part of P, V, M and the images, so units
- * are independent (the input adjoint's overlapping tiles add up inside
- * one unit) and run in parallel.  Below MIN_UNITS the threads cost more
- * than they save. */
-enum { MIN_UNITS = 256 };
-
-typedef struct job {
-    const gp_wino *g;
-    const float *in; /* what the step reads */
-    float *out;      /* what it writes */
-    float *p;        /* the padded input P (input side only) */
-} job;
-
-static void run_units(const gp_wino *g, int c, gp_parallel_fn fn, job *j)
-{
-    const size_t units = (size_t)g->n * blocks(c);
-    const int per = g->th * g->tw;
-    gp_parallel(units * per >= MIN_UNITS ? openblas_get_num_threads() : 1, fn, j);
+    for (int s = 0; s < g->n; s++)
+        for (int b = 0; b < nb; b++)
+            for (int q = 0; q < L && b * L + q < g->cin; q++) {
+                const float *src = p + (((size_t)s * nb + b) * hp + g->padi) * wp * L + (size_t)g->padi * L + q;
+                float *dst = dx + ((size_t)s * g->cin + b * L + q) * g->h * g->w;
+                for (int y = 0; y < g->h; y++)
+                    for (int xx = 0; xx < g->w; xx++)
+                        dst[(size_t)y * g->w + xx] = src[((size_t)y * wp + xx) * L];
+            }
 }
 
 /* The per-tile loops below are written once and inlined for m = 2 and
@@ -360,116 +330,79 @@ static void run_units(const gp_wino *g, int c, gp_parallel_fn fn, job *j)
 #define FOR_MU(call) do { if (g->m == 2) { if (g->up) call(2, true); else call(2, false); } \
                           else { if (g->up) call(4, true); else call(4, false); } } while (0)
 
-/* The tiles of sample s: [*t0, *t1). */
-static void sample_tiles(const gp_wino *g, int s, int *t0, int *t1)
-{
-    *t0 = s * g->th * g->tw;
-    *t1 = *t0 + g->th * g->tw;
-}
-
-/* V = bin d binᵀ for the input tiles of sample s, channel block b, from P. */
-ALWAYS_INLINE void input_transform_m(const gp_wino *g, const float *p, float *v, int s, int b,
-                                     const int m, const bool up)
+/* V = bin d binᵀ for every input tile, L channels at a time, from P. */
+ALWAYS_INLINE void input_transform_m(const gp_wino *g, const float *p, float *v, const int m,
+                                     const bool up)
 {
     const tables tb = tables_for(m, up);
-    const int aa = (m + 2) * (m + 2), ain = tb.ain, step = up ? m / 2 : m;
-    const int nb = blocks(g->cin), hp = padded_h(g), wp = padded_w(g);
-    const int nl = g->cin - b * L < L ? g->cin - b * L : L;
-    const size_t stride = (size_t)g->tiles * g->cin; /* between positions */
+    const int a = m + 2, aa = a * a, ain = tb.ain, step = up ? m / 2 : m;
+    const int T = g->tiles, nb = blocks(g->cin), hp = padded_h(g), wp = padded_w(g);
+    const size_t stride = (size_t)T * g->cin; /* between positions */
     lanes d[AMAX * AMAX], o[AMAX * AMAX];
-    int t0, t1;
-    sample_tiles(g, s, &t0, &t1);
-    for (int t = t0; t < t1; t++) {
-        int ts, oy, ox;
-        tile_origin(g, t, &ts, &oy, &ox);
+    for (int t = 0; t < T; t++) {
+        int s, oy, ox;
+        tile_origin(g, t, &s, &oy, &ox);
         const int iy = oy / m * step, ix = ox / m * step;
-        const float *src = p + ((((size_t)s * nb + b) * hp + iy) * wp + ix) * L;
-        for (int i = 0; i < ain; i++)
-            for (int j = 0; j < ain; j++)
-                load_lanes(&d[i * ain + j], src + ((size_t)i * wp + j) * L);
-        tb.bt(d, o);
-        float *dst = v + (size_t)t * g->cin + b * L;
-        for (int xi = 0; xi < aa; xi++)
-            store_some(dst + xi * stride, &o[xi], nl);
-    }
-}
-
-static void input_part(void *ctx, int part, int parts)
-{
-    const job *j = ctx;
-    const gp_wino *g = j->g;
-    const int nb = blocks(g->cin);
-    size_t k0, k1;
-    gp_parallel_range((size_t)g->n * nb, part, parts, &k0, &k1);
-    pack_input(g, j->in, j->p, k0, k1);
-    for (size_t k = k0; k < k1; k++) {
-        const int s = (int)(k / nb), b = (int)(k % nb);
-#define CALL(m, up) input_transform_m(g, j->p, j->out, s, b, m, up)
-        FOR_MU(CALL);
-#undef CALL
+        for (int b = 0; b < nb; b++) {
+            const float *src = p + ((((size_t)s * nb + b) * hp + iy) * wp + ix) * L;
+            for (int i = 0; i < ain; i++)
+                for (int j = 0; j < ain; j++)
+                    load_lanes(&d[i * ain + j], src + ((size_t)i * wp + j) * L);
+            tb.bt(d, o);
+            const int nl = g->cin - b * L < L ? g->cin - b * L : L;
+            float *dst = v + (size_t)t * g->cin + b * L;
+            for (int xi = 0; xi < aa; xi++)
+                store_some(dst + xi * stride, &o[xi], nl);
+        }
     }
 }
 
 static void input_transform(const gp_wino *g, const float *x, float *v, float *p)
 {
-    job j = { g, x, v, p };
-    run_units(g, g->cin, input_part, &j);
+    pack_input(g, x, p);
+#define CALL(m, up) input_transform_m(g, p, v, m, up)
+    FOR_MU(CALL);
+#undef CALL
 }
 
-/* y = Aᵀ M A for the output tiles of sample s, channel block b, cropped
- * at the edges. */
-ALWAYS_INLINE void output_transform_m(const gp_wino *g, const float *mt, float *y, int s, int b,
-                                      const int m)
+/* y = Aᵀ M A per output tile, L channels at a time, cropped at the edges. */
+ALWAYS_INLINE void output_transform_m(const gp_wino *g, const float *mt, float *y, const int m)
 {
     const tables tb = tables_for(m, false);
-    const int aa = (m + 2) * (m + 2);
-    const int nl = g->cout - b * L < L ? g->cout - b * L : L;
-    const size_t ohw = (size_t)g->oh * g->ow, stride = (size_t)g->tiles * g->cout;
+    const int aa = (m + 2) * (m + 2), T = g->tiles, nb = blocks(g->cout);
+    const size_t ohw = (size_t)g->oh * g->ow, stride = (size_t)T * g->cout;
     lanes mm[AMAX * AMAX], o[AMAX * AMAX];
-    int t0, t1;
-    sample_tiles(g, s, &t0, &t1);
-    for (int t = t0; t < t1; t++) {
-        int ts, oy, ox;
-        tile_origin(g, t, &ts, &oy, &ox);
+    for (int t = 0; t < T; t++) {
+        int s, oy, ox;
+        tile_origin(g, t, &s, &oy, &ox);
         const int hi = g->oh - oy < m ? g->oh - oy : m, wi = g->ow - ox < m ? g->ow - ox : m;
-        const float *src = mt + (size_t)t * g->cout + b * L;
-        for (int xi = 0; xi < aa; xi++)
-            load_some(&mm[xi], src + xi * stride, nl);
-        tb.at(mm, o);
-        for (int q = 0; q < nl; q++) {
-            float *dst = y + ((size_t)s * g->cout + b * L + q) * ohw + (size_t)oy * g->ow + ox;
-            if (hi == m && wi == m) {
-                for (int i = 0; i < m; i++)
-                    for (int jj = 0; jj < m; jj++)
-                        dst[(size_t)i * g->ow + jj] = o[i * m + jj][q];
-                continue;
+        for (int b = 0; b < nb; b++) {
+            const int nl = g->cout - b * L < L ? g->cout - b * L : L;
+            const float *src = mt + (size_t)t * g->cout + b * L;
+            for (int xi = 0; xi < aa; xi++)
+                load_some(&mm[xi], src + xi * stride, nl);
+            tb.at(mm, o);
+            for (int q = 0; q < nl; q++) {
+                float *dst = y + ((size_t)s * g->cout + b * L + q) * ohw + (size_t)oy * g->ow + ox;
+                if (hi == m && wi == m) {
+                    for (int i = 0; i < m; i++)
+                        for (int j = 0; j < m; j++)
+                            dst[(size_t)i * g->ow + j] = o[i * m + j][q];
+                    continue;
+                }
+                for (int i = 0; i < hi; i++)
+                    for (int j = 0; j < wi; j++)
+                        dst[(size_t)i * g->ow + j] = o[i * m + j][q];
             }
-            for (int i = 0; i < hi; i++)
-                for (int jj = 0; jj < wi; jj++)
-                    dst[(size_t)i * g->ow + jj] = o[i * m + jj][q];
         }
-    }
-}
-
-static void output_part(void *ctx, int part, int parts)
-{
-    const job *j = ctx;
-    const gp_wino *g = j->g;
-    const int nb = blocks(g->cout);
-    size_t k0, k1;
-    gp_parallel_range((size_t)g->n * nb, part, parts, &k0, &k1);
-    for (size_t k = k0; k < k1; k++) {
-        const int s = (int)(k / nb), b = (int)(k % nb);
-#define CALL(m) output_transform_m(g, j->in, j->out, s, b, m)
-        FOR_M(CALL);
-#undef CALL
     }
 }
 
 static void output_transform(const gp_wino *g, const float *mt, float *y)
 {
-    job j = { g, mt, y, NULL };
-    run_units(g, g->cout, output_part, &j);
+#define CALL(m) output_transform_m(g, mt, y, m)
+    FOR_M(CALL);
+#undef CALL
 }
 
 void gp_wino_forward(const gp_wino *g, const float *u, const float *x, float *y, float *scratch)
@@ -490,67 +423,51 @@ void gp_wino_forward(const gp_wino *g, const float *u, const float *x, float *y,
     output_transform(g, r.m, y);
 }
 
-/* dM = A dY Aᵀ for the output tiles of sample s, channel block b
- * (cropped pixels read as zero). */
-ALWAYS_INLINE void output_adjoint_m(const gp_wino *g, const float *dy, float *dm, int s, int b,
-                                    const int m)
+/* dM = A dY Aᵀ per output tile (cropped pixels read as zero). */
+ALWAYS_INLINE void output_adjoint_m(const gp_wino *g, const float *dy, float *dm, const int m)
 {
     const tables tb = tables_for(m, false);
-    const int aa = (m + 2) * (m + 2);
-    const int nl = g->cout - b * L < L ? g->cout - b * L : L;
-    const size_t ohw = (size_t)g->oh * g->ow, stride = (size_t)g->tiles * g->cout;
+    const int aa = (m + 2) * (m + 2), T = g->tiles, nb = blocks(g->cout);
+    const size_t ohw = (size_t)g->oh * g->ow, stride = (size_t)T * g->cout;
     lanes d[AMAX * AMAX], o[AMAX * AMAX];
-    int t0, t1;
-    sample_tiles(g, s, &t0, &t1);
-    for (int t = t0; t < t1; t++) {
-        int ts, oy, ox;
-        tile_origin(g, t, &ts, &oy, &ox);
+    for (int t = 0; t < T; t++) {
+        int s, oy, ox;
+        tile_origin(g, t, &s, &oy, &ox);
         const int hi = g->oh - oy < m ? g->oh - oy : m, wi = g->ow - ox < m ? g->ow - ox : m;
-        for (int k = 0; k < m * m; k++)
-            d[k] = (lanes){ 0 };
-        for (int q = 0; q < nl; q++) {
-            const float *src = dy + ((size_t)s * g->cout + b * L + q) * ohw + (size_t)oy * g->ow + ox;
-            for (int i = 0; i < hi; i++)
-                for (int jj = 0; jj < wi; jj++)
-                    d[i * m + jj][q] = src[(size_t)i * g->ow + jj];
+        for (int b = 0; b < nb; b++) {
+            const int nl = g->cout - b * L < L ? g->cout - b * L : L;
+            for (int k = 0; k < m * m; k++)
+                d[k] = (lanes){ 0 };
+            for (int q = 0; q < nl; q++) {
+                const float *src = dy + ((size_t)s * g->cout + b * L + q) * ohw + (size_t)oy * g->ow + ox;
+                for (int i = 0; i < hi; i++)
+                    for (int j = 0; j < wi; j++)
+                        d[i * m + j][q] = src[(size_t)i * g->ow + j];
+            }
+            tb.a_(d, o);
+            float *dst = dm + (size_t)t * g->cout + b * L;
+            for (int xi = 0; xi < aa; xi++)
+                store_some(dst + xi * stride, &o[xi], nl);
         }
-        tb.a_(d, o);
-        float *dst = dm + (size_t)t * g->cout + b * L;
-        for (int xi = 0; xi < aa; xi++)
-            store_some(dst + xi * stride, &o[xi], nl);
-    }
-}
-
-static void output_adjoint_part(void *ctx, int part, int parts)
-{
-    const job *j = ctx;
-    const gp_wino *g = j->g;
-    const int nb = blocks(g->cout);
-    size_t k0, k1;
-    gp_parallel_range((size_t)g->n * nb, part, parts, &k0, &k1);
-    for (size_t k = k0; k < k1; k++) {
-        const int s = (int)(k / nb), b = (int)(k % nb);
-#define CALL(m) output_adjoint_m(g, j->in, j->out, s, b, m)
-        FOR_M(CALL);
-#undef CALL
     }
 }
 
 static void output_adjoint(const gp_wino *g, const float *dy, float *dm)
 {
-    job j = { g, dy, dm, NULL };
-    run_units(g, g->cout, output_adjoint_part, &j);
+#define CALL(m) output_adjoint_m(g, dy, dm, m)
+    FOR_M(CALL);
+#undef CALL
 }
 
-/* dw += Gᵀ dU G for kernel pairs [p0, p1) (p0 a multiple of L). */
-static void kernel_adjoint_range(const gp_wino *g, const float *du, float *dw, size_t p0, size_t p1)
+/* dw += Gᵀ dU G for every kernel pair. */
+static void kernel_adjoint(const gp_wino *g, const float *du, float *dw)
 {
     const tables tb = tables_for(g->m, false);
     const int aa = tb.a * tb.a;
     const size_t pairs = (size_t)g->cout * g->cin;
     lanes d[AMAX * AMAX], o[9];
-    for (; p0 < p1; p0 += L) {
-        const int nl = p1 - p0 < L ? (int)(p1 - p0) : L;
+    for (size_t p0 = 0; p0 < pairs; p0 += L) {
+        const int nl = pairs - p0 < L ? (int)(pairs - p0) : L;
         for (int xi = 0; xi < aa; xi++)
             load_some(&d[xi], du + xi * pairs + p0, nl);
         tb.gt(d, o);
@@ -560,78 +477,47 @@ static void kernel_adjoint_range(const gp_wino *g, const float *du, float *dw, s
     }
 }
 
-static void kernel_adjoint_part(void *ctx, int part, int parts)
-{
-    const job *j = ctx;
-    const size_t pairs = (size_t)j->g->cout * j->g->cin;
-    size_t k0, k1; /* in vectors of L pairs */
-    gp_parallel_range((pairs + L - 1) / L, part, parts, &k0, &k1);
-    kernel_adjoint_range(j->g, j->in, j->out, k0 * L, k1 * L < pairs ? k1 * L : pairs);
-}
-
-static void kernel_adjoint(const gp_wino *g, const float *du, float *dw)
-{
-    job j = { g, du, dw, NULL };
-    const size_t vectors = ((size_t)g->cout * g->cin + L - 1) / L;
-    gp_parallel(vectors >= MIN_UNITS ? openblas_get_num_threads() : 1, kernel_adjoint_part, &j);
-}
-
-/* dx = the sum over tiles of binᵀ dV bin for sample s, channel block b:
- * overlapping tiles add up in P's block, whose inside is then dx.  Dead
+/* dx = the sum over tiles of binᵀ dV bin, overlapping tiles adding up
+ * in the padded, channel-blocked P, whose inside is then dx.  Dead
  * positions of dV (see live()) are never read. */
-ALWAYS_INLINE void input_adjoint_m(const gp_wino *g, const float *dv, float *p, int s, int b,
-                                   const int m, const bool up)
+ALWAYS_INLINE void input_adjoint_m(const gp_wino *g, const float *dv, float *p, const int m,
+                                   const bool up)
 {
     const tables tb = tables_for(m, up);
-    const int aa = (m + 2) * (m + 2), ain = tb.ain, step = up ? m / 2 : m;
-    const int nb = blocks(g->cin), hp = padded_h(g), wp = padded_w(g);
-    const int nl = g->cin - b * L < L ? g->cin - b * L : L;
-    const size_t stride = (size_t)g->tiles * g->cin;
+    const int a = m + 2, aa = a * a, ain = tb.ain, step = up ? m / 2 : m;
+    const int T = g->tiles, nb = blocks(g->cin), hp = padded_h(g), wp = padded_w(g);
+    const size_t stride = (size_t)T * g->cin;
     lanes d[AMAX * AMAX], o[AMAX * AMAX];
-    float *block = p + ((size_t)s * nb + b) * hp * wp * L;
-    memset(block, 0, (size_t)hp * wp * L * sizeof(float));
-    int t0, t1;
-    sample_tiles(g, s, &t0, &t1);
-    for (int t = t0; t < t1; t++) {
-        int ts, oy, ox;
-        tile_origin(g, t, &ts, &oy, &ox);
+    memset(p, 0, padded_count(g) * sizeof(float));
+    for (int t = 0; t < T; t++) {
+        int s, oy, ox;
+        tile_origin(g, t, &s, &oy, &ox);
         const int iy = oy / m * step, ix = ox / m * step;
-        const float *src = dv + (size_t)t * g->cin + b * L;
-        for (int xi = 0; xi < aa; xi++)
-            load_some(&d[xi], src + xi * stride, nl);
-        tb.b(d, o);
-        float *dst = block + ((size_t)iy * wp + ix) * L;
-        for (int i = 0; i < ain; i++)
-            for (int jj = 0; jj < ain; jj++) {
-                float *q = dst + ((size_t)i * wp + jj) * L;
-                lanes sum;
-                load_lanes(&sum, q);
-                sum += o[i * ain + jj];
-                store_some(q, &sum, L);
-            }
+        for (int b = 0; b < nb; b++) {
+            const int nl = g->cin - b * L < L ? g->cin - b * L : L;
+            const float *src = dv + (size_t)t * g->cin + b * L;
+            for (int xi = 0; xi < aa; xi++)
+                load_some(&d[xi], src + xi * stride, nl);
+            tb.b(d, o);
+            float *dst = p + ((((size_t)s * nb + b) * hp + iy) * wp + ix) * L;
+            for (int i = 0; i < ain; i++)
+                for (int j = 0; j < ain; j++) {
+                    float *q = dst + ((size_t)i * wp + j) * L;
+                    lanes sum;
+                    load_lanes(&sum, q);
+                    sum += o[i * ain + j];
+                    store_some(q, &sum, L);
+                }
+        }
     }
-}
-
-static void input_adjoint_part(void *ctx, int part, int parts)
-{
-    const job *j = ctx;
-    const gp_wino *g = j->g;
-    const int nb = blocks(g->cin);
-    size_t k0, k1;
-    gp_parallel_range((size_t)g->n * nb, part, parts, &k0, &k1);
-    for (size_t k = k0; k < k1; k++) {
-        const int s = (int)(k / nb), b = (int)(k % nb);
-#define CALL(m, up) input_adjoint_m(g, j->in, j->p, s, b, m, up)
-        FOR_MU(CALL);
-#undef CALL
-    }
-    unpack_input(g, j->p, j->out, k0, k1);
 }
 
 static void input_adjoint(const gp_wino *g, const float *dv, float *dx, float *p)
 {
-    job j = { g, dv, dx, p };
-    run_units(g, g->cin, input_adjoint_part, &j);
+#define CALL(m, up) input_adjoint_m(g, dv, p, m, up)
+    FOR_MU(CALL);
+#undef CALL
+    unpack_input(g, p, dx);
 }
 
 void gp_wino_backward(const gp_wino *g, const float *u, const float *x, const float *dy,
