@@ -295,8 +295,7 @@ static void print_tasks(gp_model *m)
                     s += sample.data[((4 * y + i / 4) * w + 4 * x + i % 4) * 3 + c];
                 low.data[(y * (w / 4) + x) * 3 + c] = s / 16;
             }
-    printf("\neach task with the defaults (multi-code, 20 codes, 300 iterations, 4 restarts, "
-           "perceptual 0.5):\n");
+    printf("\neach task with the defaults (gp_invert_params_default; plateau stop on):\n");
     for (int t = 0; t < 4; t++) {
         gp_invert_params p;
         gp_invert_params_default(&p, tasks[t]);
@@ -307,8 +306,9 @@ static void print_tasks(gp_model *m)
             printf("  %-12s %s\n", names[t], err.message);
             continue;
         }
-        printf("  %-12s %6.2f s  %3d iterations%s\n", names[t], rep.seconds, rep.iterations,
-               rep.perceptual ? ", perceptual on" : "");
+        printf("  %-12s %6.2f s  %3d of %d iterations, %d codes, step %.2g, %d restarts%s\n", names[t],
+               rep.seconds, rep.iterations, p.search.iterations, p.composition.codes,
+               p.search.learning_rate, p.search.restarts, rep.perceptual ? ", perceptual on" : "");
         gp_image_release(&out);
     }
     gp_image_release(&sample);
