@@ -22,8 +22,11 @@
  * gp_status and, when err is non-NULL, fills a message a user can read.
  * The engine never exits or aborts its host process.
  *
- * Threads: GEMMs run on OpenBLAS's threads (OPENBLAS_NUM_THREADS); the
- * engine's own loops are single-threaded so the two never contend.
+ * Threads: GEMMs run on OpenBLAS's threads; the engine's own loops are
+ * single-threaded so the two never contend.  Unless OPENBLAS_NUM_THREADS
+ * (or GOTO_ / OMP_NUM_THREADS) says how many, each search uses the cores
+ * other processes leave free at its start, at least one: on a busy
+ * machine a second OpenBLAS thread makes every GEMM wait for a core.
  * Calls on different gp_model objects may run concurrently; one model
  * must not be used by two calls at once.
  */
@@ -319,10 +322,11 @@ typedef struct gp_invert_report {
  *
  * Determinism: the same model file, target, mask and parameters (seed
  * included) give the same image bit for bit on the same build, machine
- * and OpenBLAS thread count (OPENBLAS_NUM_THREADS); the engine's own
- * loops and random draws are fixed-order and seeded.  Across thread
- * counts, CPUs or builds OpenBLAS may pick other kernels and summation
- * orders, so results can differ in the last bits. */
+ * and OpenBLAS thread count (set OPENBLAS_NUM_THREADS to fix it; without
+ * it the count follows the machine's load); the engine's own loops and
+ * random draws are fixed-order and seeded.  Across thread counts, CPUs or
+ * builds OpenBLAS may pick other kernels and summation orders, so results
+ * can differ in the last bits. */
 gp_status gp_invert(gp_model *m, const gp_invert_params *p,
                     const gp_image *target, const gp_image *mask,
                     gp_image *out, gp_invert_report *report, gp_error *err);

@@ -33,6 +33,7 @@
 #include "model/encoder.h"
 #include "model/find.h"
 #include "model/model.h"
+#include "nn/threads.h"
 #include "loss/perceptual.h"
 #include "invert/tune.h"
 
@@ -553,6 +554,7 @@ gp_status gp_invert_feature(gp_model *m, const gp_invert_params *p, const gp_ima
     if (feature && p->tune.steps > 0)
         return gp_fail(err, GP_ERR_UNSUPPORTED, "a subspace swap renders through the model's own "
                        "G2, so it cannot use generator tuning (tune steps must be 0)");
+    gp_threads_fit_load();
     run r = { .m = m, .p = p };
     gp_invert_report rep = { 0 };
     s = run_setup(&r, target, mask, feature != NULL, err);

@@ -11,6 +11,7 @@
 #include "model/find.h"
 #include "model/model.h"
 #include "model/safetensors.h"
+#include "nn/threads.h"
 #include "subspace/selfexpr.h"
 #include "subspace/spectral.h"
 
@@ -106,6 +107,7 @@ gp_status gp_subspaces_learn(gp_model *m, const gp_subspace_params *p, gp_subspa
     if (!s)
         return gp_fail(err, GP_ERR_MEMORY, "out of memory for the subspaces");
     gp_selfexpr_figures fig;
+    gp_threads_fit_load();
     st = gp_selfexpr_learn(m, gp_net_block_layer(m->net, block), p, s->coef, &fig, err);
     if (st == GP_OK)
         st = cluster(s, p, err);
