@@ -63,22 +63,26 @@ static bool others_running(int *others)
         if (strncmp(line, "procs_running ", 14) == 0)
             n = atoi(line + 14);
     fclose(f);
+    if (n < 0)
+        return false;
     *others = n - own_running();
-    return n >= 0;
+    return true;
 }
 
 void gp_threads_fit_load(void)
 {
     if (getenv("OPENBLAS_NUM_THREADS") || getenv("GOTO_NUM_THREADS") || getenv("OMP_NUM_THREADS"))
         return;
-    int least = -1;
-    for (int i = 0; i < READINGS; i++) {
+    int least;
+    if (!others_running(&least))
+        return;
+    for (int i = 1; i < READINGS; i++) {
+        nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
         int n;
         if (!others_running(&n))
             return;
-        if (least < 0 || n < least)
+        if (n < least)
             least = n;
-        nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
     }
     const int want = gp_threads_for(openblas_get_num_procs(), least);
     if (want != openblas_get_num_threads())
