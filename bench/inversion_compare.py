@@ -29,12 +29,9 @@ from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "models", "train"))
+sys.path.insert(0, os.path.join(HERE, "quality"))
 import faces  # noqa: E402
-
-
-def psnr(a, b, mask=None):
-    d = (a.astype(float) - b.astype(float)) ** 2
-    return 10 * np.log10(255 ** 2 / (d[mask] if mask is not None else d).mean())
+from metrics import psnr  # noqa: E402
 
 
 def box(x, k):
