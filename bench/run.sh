@@ -9,6 +9,7 @@ build=${1:-build}
 ninja -C "$build" bench/bench_engine >/dev/null
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-2}
 engine=$("$build/bench/bench_engine" 6 | tee -a /dev/stderr | sed -n 's/^engine:.*: \([0-9.]*\) s per iteration.*/\1/p')
-torch=$(/usr/bin/python3 bench/torch_iteration.py --iterations 4 --threads "$OPENBLAS_NUM_THREADS" | tee -a /dev/stderr |
+# PyTorch at its best: glibc keeps freed blocks (bench/results/speed.md).
+torch=$(MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=100000000000 /usr/bin/python3 bench/torch_iteration.py --iterations 4 --threads "$OPENBLAS_NUM_THREADS" | tee -a /dev/stderr |
         sed -n 's/^pytorch.*: \([0-9.]*\) s per iteration.*/\1/p')
 /usr/bin/python3 -c "import sys; e, t = map(float, sys.argv[1:]); print(f'iteration: engine {e:.3f} s, pytorch {t:.3f} s, pytorch/engine = {t / e:.2f}x')" "$engine" "$torch"
