@@ -174,7 +174,7 @@ static gp_status run_face(faces_job *j, const gp_face *face, across *progress, g
     if (s == GP_OK && inpaint)
         s = crop_cover(j, &to_model, small, &cover, err);
     if (s == GP_OK) /* the crop is already the target's size: the area filter copies it */
-        s = gpb_target_prepare(j->info, j->p, &crop, inpaint ? &cover : NULL, gpb_resample_area,
+        s = gpb_target_prepare(j->info, j->p, &crop, inpaint ? &cover : NULL, gp_image_resample,
                                &target, err);
     if (s != GP_OK || (inpaint && !worth_filling(&target.mask)))
         goto out; /* inpaint: a face away from the hole (or all hole) is left */

@@ -94,7 +94,7 @@ gp_status gpb_merge_colorize(gpb_pixels *px, const gp_image *colour, gp_error *e
     for (int y0 = 0; s == GP_OK && y0 < h; y0 += STRIP_ROWS) {
         const int rows = h - y0 < STRIP_ROWS ? h - y0 : STRIP_ROWS;
         gp_image strip = { 0 };
-        s = gpb_resample_area_rows(colour, w, h, y0, rows, &strip, NULL);
+        s = gp_image_resample_part(colour, NULL, w, h, y0, rows, &strip, NULL);
         if (s == GP_OK)
             s = merge_pixels(px->rgb.data + (size_t)y0 * w * 3, strip.data, (size_t)w * rows, lab,
                              chroma, to_lab, from_lab);

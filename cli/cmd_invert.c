@@ -309,7 +309,7 @@ static gp_status make_target(invert_job *j, gp_error *err)
 {
     const gp_model_info *in = gp_model_get_info(j->m);
     return gpb_target_prepare(in, &j->p, &j->picture, j->mask_path ? &j->mask : NULL,
-                              gpb_resample_area, &j->target, err);
+                              gp_image_resample, &j->target, err);
 }
 
 /* The model sees the picture (inpainting with --full: the hole's
@@ -375,7 +375,7 @@ static double task_psnr(const invert_job *j)
             v = cli_psnr(&a, &b, NULL);
         break;
     case GP_TASK_SUPERRES:
-        if (gpb_resample_area(out, target->width, target->height, &a, NULL) == GP_OK)
+        if (gp_image_resample(out, target->width, target->height, &a, NULL) == GP_OK)
             v = cli_psnr(&a, target, NULL);
         break;
     }

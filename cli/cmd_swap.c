@@ -61,7 +61,7 @@ static gp_status prepare(swap_job *j, gp_error *err)
                    : s;
     const gp_model_info *in = gp_model_get_info(j->m);
     for (int i = 0; i < 2 && s == GP_OK; i++)
-        s = gpb_target_prepare(in, &j->p, &j->picture[i], NULL, gpb_resample_area, &j->target[i],
+        s = gpb_target_prepare(in, &j->p, &j->picture[i], NULL, gp_image_resample, &j->target[i],
                                err);
     j->p.subspace.subspaces = j->sub;
     return s;

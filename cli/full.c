@@ -86,7 +86,7 @@ static gp_status take_enlarged(const gpb_output *merged, const gp_image *picture
     gegl_buffer_get(merged->buffer, e, 1.0, babl_format("R'G'B' float"), out->data,
                     GEGL_AUTO_ROWSTRIDE, GEGL_ABYSS_NONE);
     gp_image reduced = { 0 };
-    *psnr = gpb_resample_area(out, picture->width, picture->height, &reduced, NULL) == GP_OK
+    *psnr = gp_image_resample(out, picture->width, picture->height, &reduced, NULL) == GP_OK
                 ? cli_psnr(&reduced, picture, NULL)
                 : NAN;
     gp_image_release(&reduced);

@@ -4,7 +4,7 @@
  * the pixels cannot have them at their lightness), every merged pixel
  * keeps the region's CIE L*; where the wanted colour fits in sRGB its
  * a*, b* are those of the colour image scaled to the region bilinearly
- * (gpb_resample_area); the others get a smaller chroma of the same hue. */
+ * (gp_image_resample); the others get a smaller chroma of the same hue. */
 #include "check.h"
 #include "internal.h"
 
@@ -38,7 +38,7 @@ int main(void)
     static float before[W * H * 3], after[W * H * 3], want[W * H * 3];
     to_lab(&px.rgb, before);
     gp_error err;
-    CHECK(gpb_resample_area(&colour, W, H, &scaled, &err) == GP_OK, "scale: %s", err.message);
+    CHECK(gp_image_resample(&colour, W, H, &scaled, &err) == GP_OK, "scale: %s", err.message);
     to_lab(&scaled, want);
     CHECK(gpb_merge_colorize(&px, &colour, &err) == GP_OK, "merge: %s", err.message);
     to_lab(&px.rgb, after);

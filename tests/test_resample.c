@@ -1,7 +1,7 @@
 /* test_resample.c — resampling a part: gpb_resample_lohalo_part must give
  * the pixels the whole resample has inside the part, to a float rounding
  * (inpainting resamples the generator's fill only around the hole), and
- * gpb_resample_area_rows the whole area resample's rows exactly (colorize
+ * gp_image_resample_part the whole area resample's rows exactly (colorize
  * scales the colours a strip at a time); enlarging and reducing, RGB and
  * gray, at a border and inside. */
 #include "check.h"
@@ -51,12 +51,12 @@ static void rows_match(int sw, int sh, int channels, int w, int h, int rows)
     gp_image src = { 0 }, whole = { 0 };
     pattern(&src, sw, sh, channels);
     gp_error err;
-    CHECK(gpb_resample_area(&src, w, h, &whole, &err) == GP_OK, "whole: %s", err.message);
+    CHECK(gp_image_resample(&src, w, h, &whole, &err) == GP_OK, "whole: %s", err.message);
     int differ = 0;
     for (int y0 = 0; y0 < h; y0 += rows) {
         const int n = h - y0 < rows ? h - y0 : rows;
         gp_image strip = { 0 };
-        CHECK(gpb_resample_area_rows(&src, w, h, y0, n, &strip, &err) == GP_OK, "rows: %s",
+        CHECK(gp_image_resample_part(&src, NULL, w, h, y0, n, &strip, &err) == GP_OK, "rows: %s",
               err.message);
         differ += strip.data == NULL ||
                   memcmp(strip.data, whole.data + (size_t)y0 * w * channels,

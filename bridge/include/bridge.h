@@ -45,7 +45,8 @@ typedef struct _GeglBuffer GeglBuffer;
 /* ---- the target: a picture in the model's terms (no GEGL) ---------------- */
 
 /* How a picture is brought to the model's size: src to width x height
- * into dst (allocated here). */
+ * into dst (allocated here).  gp_image_resample (ganprior.h; plain C,
+ * area averaging when reducing) is the CLI's model-size mode. */
 typedef gp_status (*gpb_resampler)(const gp_image *src, int width, int height, gp_image *dst,
                                    gp_error *err);
 
@@ -54,21 +55,6 @@ typedef gp_status (*gpb_resampler)(const gp_image *src, int width, int height, g
  * only. */
 gp_status gpb_resample_lohalo(const gp_image *src, int width, int height, gp_image *dst,
                               gp_error *err);
-/* Plain C, no GEGL: each output pixel the mean of the input over its
- * footprint, a box max(scale, 1) input pixels wide (scale = input /
- * output size, per axis; separable), each input pixel weighted by how
- * much of it the footprint covers.  Reducing, that is area averaging
- * (for an integer factor exactly the block means the super-resolution
- * task fits); enlarging, bilinear interpolation.  Pixel centres are
- * aligned, and the edge pixels repeat.  The CLI's model-size mode. */
-gp_status gpb_resample_area(const gp_image *src, int width, int height, gp_image *dst,
-                            gp_error *err);
-/* Rows y0 .. y0 + rows - 1 of gpb_resample_area's width x height result
- * (dst, allocated here, width x rows): the same values, computed from the
- * input rows they need only. */
-gp_status gpb_resample_area_rows(const gp_image *src, int width, int height, int y0, int rows,
-                                 gp_image *dst, gp_error *err);
-
 /* Whether the super-resolution factor divides the model's size, the
  * condition gp_invert puts on it: the one check both hosts make, each
  * wording its own refusal. */

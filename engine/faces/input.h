@@ -16,13 +16,4 @@
 void gp_fa_input(const gp_image *img, int rx, int ry, int rw, int rh, bool centre, int size,
                  const float mean[3], float *x, int *before);
 
-/* Resizes the rectangle (rx, ry, rw, rh) of img (1 or 3 channels) to tw x
- * th pixels written at (ox, oy) into canvas (RGB; the rectangle fits):
- * each output pixel the mean of the input over its footprint (area
- * averaging when shrinking, so a big picture reaches the detector
- * without aliasing; bilinear when enlarging), pixel centres aligned,
- * edge pixels repeated.  False when out of memory. */
-bool gp_fa_resize_into(const gp_image *img, int rx, int ry, int rw, int rh, int tw, int th,
-                       gp_image *canvas, int ox, int oy);
-
 #endif

@@ -43,14 +43,33 @@ typedef struct pass {
     double core[4];
 } pass;
 
+/* The canvas (RGB, black) with the pass's rectangle resampled into it:
+ * area-averaged when shrinking, so a big picture reaches the detector
+ * without aliasing.  False when out of memory. */
+static bool place(const gp_image *img, const pass *ps, gp_image *canvas)
+{
+    gp_image part = { 0 };
+    if (gp_image_resample_part(img, ps->r, ps->tw, ps->th, 0, ps->th, &part, NULL) != GP_OK)
+        return false;
+    const int ch = img->channels;
+    memset(canvas->data, 0, sizeof(float) * 3 * (size_t)canvas->width * canvas->height);
+    for (int y = 0; y < ps->th; y++) {
+        const float *s = part.data + (size_t)y * ps->tw * ch;
+        float *d = canvas->data + ((size_t)(ps->oy + y) * canvas->width + ps->ox) * 3;
+        for (int x = 0; x < ps->tw; x++)
+            for (int c = 0; c < 3; c++)
+                d[(size_t)x * 3 + c] = s[(size_t)x * ch + (ch == 1 ? 0 : c)];
+    }
+    gp_image_release(&part);
+    return true;
+}
+
 static gp_status run_pass(const gp_fa_detector *d, const gp_face_params *p, const gp_image *img,
                           const pass *ps, gp_image *canvas, float *x, gp_fa_boxes *out,
                           gp_error *err)
 {
     const int size = p->input_size;
-    memset(canvas->data, 0, sizeof(float) * 3 * (size_t)size * size);
-    if (!gp_fa_resize_into(img, ps->r[0], ps->r[1], ps->r[2], ps->r[3], ps->tw, ps->th, canvas,
-                           ps->ox, ps->oy))
+    if (!place(img, ps, canvas))
         return gp_fail(err, GP_ERR_MEMORY, "out of memory resizing for the face detector");
     int before, g = 0;
     gp_fa_input(canvas, 0, 0, size, size, false, size, gp_fa_detector_mean, x, &before);

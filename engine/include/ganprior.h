@@ -86,6 +86,21 @@ void gp_image_release(gp_image *img);
  * super-resolution task fits, so a result can be checked against its
  * input.  in's size must be a multiple of factor. */
 gp_status gp_image_reduce(const gp_image *in, int factor, gp_image *out, gp_error *err);
+/* out (allocated here) = in resampled to width x height: each output
+ * pixel the mean of the input over its footprint, a box max(scale, 1)
+ * input pixels wide (scale = input / output size, per axis; separable),
+ * each input pixel weighted by how much of it the footprint covers.
+ * Reducing, that is area averaging (for an integer factor exactly
+ * gp_image_reduce's block means); enlarging, bilinear interpolation.
+ * Pixel centres are aligned, and the edge pixels repeat. */
+gp_status gp_image_resample(const gp_image *in, int width, int height, gp_image *out,
+                            gp_error *err);
+/* Rows y0 .. y0 + rows - 1 (out: width x rows, allocated here) of the
+ * width x height gp_image_resample of the rectangle region = {x, y, w, h}
+ * of in (NULL: all of it), computed from the input rows they need only:
+ * a big picture is resampled in strips, or a part of it on its own. */
+gp_status gp_image_resample_part(const gp_image *in, const int region[4], int width, int height,
+                                 int y0, int rows, gp_image *out, gp_error *err);
 
 /* ---- models ---------------------------------------------------------- */
 

@@ -1,6 +1,8 @@
-/* area.c — separable area / bilinear resampling in plain C (see
- * gpb_resample_area in bridge.h); needs no GEGL. */
-#include "bridge.h"
+/* resample.c — separable area / bilinear resampling (gp_image_resample in
+ * ganprior.h): the face finder's way to its input, and the hosts' way to
+ * the model's size when they have no GEGL. */
+#include "ganprior.h"
+#include "core/error.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -61,14 +63,15 @@ static bool axis_make(axis *a, int in, int out)
     return true;
 }
 
-/* dst[h, out_w, ch] = src[h, in_w, ch] filtered along rows by ax. */
-static void pass_rows(const axis *ax, const float *src, int h, int in_w, int out_w, int ch,
+/* dst[h, out_w, ch] = src's h rows (stride `stride` floats) filtered
+ * along rows by ax. */
+static void pass_rows(const axis *ax, const float *src, size_t stride, int h, int out_w, int ch,
                       float *dst)
 {
     for (int y = 0; y < h; y++)
         for (int x = 0; x < out_w; x++) {
             const float *w = ax->weights + (size_t)x * ax->taps;
-            const float *s = src + ((size_t)y * in_w + ax->first[x]) * ch;
+            const float *s = src + (size_t)y * stride + (size_t)ax->first[x] * ch;
             float *d = dst + ((size_t)y * out_w + x) * ch;
             for (int c = 0; c < ch; c++) {
                 float acc = 0.0f;
@@ -96,34 +99,44 @@ static void pass_columns(const axis *ay, const float *src, int in0, int y0, int 
     }
 }
 
-gp_status gpb_resample_area_rows(const gp_image *src, int width, int height, int y0, int rows,
-                                 gp_image *dst, gp_error *err)
+gp_status gp_image_resample_part(const gp_image *in, const int region[4], int width, int height,
+                                 int y0, int rows, gp_image *out, gp_error *err)
 {
-    if (gp_image_alloc(dst, width, rows, src->channels) != GP_OK)
+    const int whole[4] = { 0, 0, in->width, in->height };
+    const int *r = region ? region : whole;
+    if (r[0] < 0 || r[1] < 0 || r[2] < 1 || r[3] < 1 || r[2] > in->width - r[0] ||
+        r[3] > in->height - r[1])
+        return gp_fail(err, GP_ERR_ARGUMENT, "the region %dx%d at (%d, %d) is not inside the %dx%d picture",
+                       r[2], r[3], r[0], r[1], in->width, in->height);
+    if (width < 1 || height < 1 || y0 < 0 || rows < 1 || rows > height - y0)
+        return gp_fail(err, GP_ERR_ARGUMENT, "rows %d..%d of a %dx%d resample", y0, y0 + rows - 1,
+                       width, height);
+    const int ch = in->channels;
+    if (gp_image_alloc(out, width, rows, ch) != GP_OK)
         return gp_fail(err, GP_ERR_MEMORY, "cannot allocate a %dx%d image", width, rows);
-    const int ch = src->channels;
     axis ax = { 0 }, ay = { 0 };
-    bool ok = axis_make(&ax, src->width, width) && axis_make(&ay, src->height, height);
+    bool ok = axis_make(&ax, r[2], width) && axis_make(&ay, r[3], height);
     /* The input rows these output rows read: the axes' spans only move on. */
     const int in0 = ok ? ay.first[y0] : 0;
     const int in1 = ok ? ay.first[y0 + rows - 1] + ay.count[y0 + rows - 1] : 0;
     float *tmp = ok ? malloc(sizeof *tmp * (size_t)(in1 - in0) * width * ch) : NULL;
     if (tmp) {
-        pass_rows(&ax, src->data + (size_t)in0 * src->width * ch, in1 - in0, src->width, width,
-                  ch, tmp);
-        pass_columns(&ay, tmp, in0, y0, rows, (size_t)width * ch, dst->data);
+        const size_t stride = (size_t)in->width * ch;
+        pass_rows(&ax, in->data + (size_t)(r[1] + in0) * stride + (size_t)r[0] * ch, stride,
+                  in1 - in0, width, ch, tmp);
+        pass_columns(&ay, tmp, in0, y0, rows, (size_t)width * ch, out->data);
     }
     free(tmp);
     axis_free(&ax);
     axis_free(&ay);
     if (tmp)
         return GP_OK;
-    gp_image_release(dst);
+    gp_image_release(out);
     return gp_fail(err, GP_ERR_MEMORY, "out of memory resizing to %dx%d", width, height);
 }
 
-gp_status gpb_resample_area(const gp_image *src, int width, int height, gp_image *dst,
+gp_status gp_image_resample(const gp_image *in, int width, int height, gp_image *out,
                             gp_error *err)
 {
-    return gpb_resample_area_rows(src, width, height, 0, height, dst, err);
+    return gp_image_resample_part(in, NULL, width, height, 0, height, out, err);
 }
