@@ -134,6 +134,7 @@ static void blends(void)
     CHECK(worst < 1e-6f, "soft: a half-selected pixel is off half the blend by %g", worst);
 
     select_box(&cover, 0, 0, W, H, 1.0f);
+    gpb_pixels_release(&soft);
     merge(bumpy, &cover, &soft);
     gp_image fill = { 0 };
     make_fill(&orig, bumpy, &fill);
