@@ -208,12 +208,14 @@ typedef struct gp_invert_params {
     /* The code search: Adam on the codes from the best of several
      * random starts, stopping early when the loss stalls. */
     struct gp_search_params {
-        int iterations;          /* 300: maximum Adam steps */
-        float learning_rate;     /* 0.05: initial Adam step; cosine-decayed
+        int iterations;          /* 300 (reconstruct), 200 (other tasks):
+                                    maximum Adam steps */
+        float learning_rate;     /* 0.1: initial Adam step; cosine-decayed
                                     to 5% */
-        float perceptual_weight; /* 0.5: weight of the SqueezeNet feature
-                                    loss (used when the network is found
-                                    and the image is large enough) */
+        float perceptual_weight; /* 0 (off): weight of the SqueezeNet
+                                    feature loss (used when > 0, the
+                                    network is found and the image is
+                                    large enough) */
         int restarts;            /* 4: extra random starts; 1 + restarts
                                     are scored on the pixel loss and the
                                     best starts Adam */

@@ -20,7 +20,13 @@ void gp_invert_params_default(gp_invert_params *p, gp_task task)
      * 200 (within 0.12 dB of 300 at 0.05), so those tasks stop there. */
     p->search.iterations = task == GP_TASK_RECONSTRUCT ? 300 : 200;
     p->search.learning_rate = 0.1f;
-    p->search.perceptual_weight = 0.5f;
+    /* Off: on the default model's 64 px stage (EMA at 263 kimg, 4 held-out
+     * faces, 20 codes) the SqueezeNet term at 0.5 / 0.05 / 0 gave
+     * reconstruction 17.80 / 21.12 / 23.51 dB, the hole 17.00 / 19.52 /
+     * 19.44, colorization 15.70 / 18.15 / 18.43, with colour noise at 0.5:
+     * its relative-L1 taps outweigh the pixel MSE ~50 times.  It also costs
+     * 14 % of an iteration (bench/results/speed.md).  --perceptual W. */
+    p->search.perceptual_weight = 0.0f;
     p->search.restarts = 4;
     p->superres_factor = 4;
     p->search.plateau_tolerance = 1e-3f;
