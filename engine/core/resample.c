@@ -106,8 +106,9 @@ gp_status gp_image_resample_part(const gp_image *in, const int region[4], int wi
     const int *r = region ? region : whole;
     if (r[0] < 0 || r[1] < 0 || r[2] < 1 || r[3] < 1 || r[2] > in->width - r[0] ||
         r[3] > in->height - r[1])
-        return gp_fail(err, GP_ERR_ARGUMENT, "the region %dx%d at (%d, %d) is not inside the %dx%d picture",
-                       r[2], r[3], r[0], r[1], in->width, in->height);
+        return gp_fail(err, GP_ERR_ARGUMENT,
+                       "the region %dx%d at (%d, %d) is not inside the %dx%d picture", r[2], r[3],
+                       r[0], r[1], in->width, in->height);
     if (width < 1 || height < 1 || y0 < 0 || rows < 1 || rows > height - y0)
         return gp_fail(err, GP_ERR_ARGUMENT, "rows %d..%d of a %dx%d resample", y0, y0 + rows - 1,
                        width, height);
