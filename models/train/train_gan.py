@@ -351,7 +351,7 @@ def main():
     signal.signal(signal.SIGTERM, on_signal)
 
     start, last_ckpt, last_report = time.time(), time.time(), time.time()
-    seconds0, nimg0 = run.seconds, run.nimg
+    seconds0, nimg_report = run.seconds, run.nimg
     next_grid = (run.nimg // int(a.sample_kimg * 1000) + 1) * int(a.sample_kimg * 1000)
     fid_every = int(a.fid_kimg * 1000) or None
     next_fid = (run.nimg // fid_every + 1) * fid_every if fid_every else float("inf")
@@ -373,7 +373,9 @@ def main():
         now = time.time()
         run.seconds = seconds0 + now - start
         if now - last_report >= a.report_seconds:
-            rate = (run.nimg - nimg0) / max(now - start, 1e-9)
+            # over this report's interval only, so that the start (decoding
+            # the data, ~3 min) does not hide the speed for an hour
+            rate = (run.nimg - nimg_report) / max(now - last_report, 1e-9)
             rec = {"kimg": round(run.nimg / 1000, 3), "level": level, "res": 4 << level,
                    "alpha": round(alpha, 4), "loss_d": sums[0] / count, "loss_g": sums[1] / count,
                    "r1": sums[2] / max(1, count // a.r1_every), "seconds": round(run.seconds, 1),
@@ -381,7 +383,7 @@ def main():
             log.write(json.dumps(rec) + "\n")
             log.flush()
             print(json.dumps(rec), flush=True)
-            sums[:], count, last_report = 0, 0, now
+            sums[:], count, last_report, nimg_report = 0, 0, now, run.nimg
         if run.nimg >= next_grid:
             save_grid(run, level, alpha, os.path.join(a.run, "samples", f"{run.nimg / 1000:08.1f}k.png"))
             next_grid += int(a.sample_kimg * 1000)
