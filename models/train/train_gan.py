@@ -8,11 +8,13 @@ translation, cutout) on everything D sees, progressive growing from 4 px
 so the cheap low resolutions come first, equalised learning rate, Adam
 (β1 0, β2 0.99), minibatch standard deviation in D.
 
-Runs unchanged on the CPU (PyTorch 1.13) and on a CUDA GPU (bf16 autocast,
-the data decoded once into GPU memory).  Resumable (checkpoint.pt in the run
-folder, written atomically every few minutes and on SIGINT/SIGTERM) and
-deterministic for a seed on one device and thread count.  Logs one JSON line
-per report to log.jsonl: images seen, level, alpha, losses, seconds.
+Runs unchanged on the CPU (PyTorch 1.13) and on a CUDA GPU (the data decoded
+once into GPU memory).  The networks run under bf16 autocast on a GPU and on
+a CPU with native bf16 dot products (AVX512_BF16, AMX), in float32
+elsewhere.  Resumable (checkpoint.pt in the run folder, written atomically
+every few minutes and on SIGINT/SIGTERM) and deterministic for a seed on
+one device, precision and thread count.  Logs one JSON line per report to
+log.jsonl: images seen, level, alpha, losses, seconds.
 
     nice /usr/bin/python3 models/train/train_gan.py --run ~/ganprior-run
     /usr/bin/python3 models/train/export.py ~/ganprior-run models/faces64.safetensors
@@ -85,6 +87,8 @@ def arguments(argv=None):
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2, help="CPU threads")
     ap.add_argument("--device", default="auto", help="auto, cpu or cuda")
+    ap.add_argument("--precision", choices=("auto", "float32", "bfloat16"), default="auto",
+                    help="autocast type; auto: bfloat16 where the hardware computes it natively")
     ap.add_argument("--minutes", type=float, default=float("inf"), help="stop (with a checkpoint) after this long")
     ap.add_argument("--kimg", type=float, default=float("inf"), help="stop after this many kimg in all")
     ap.add_argument("--checkpoint-minutes", type=float, default=5.0)
@@ -175,6 +179,25 @@ def load_weights(run, folder, device):
     with open(os.path.join(folder, "counters.json")) as f:
         c = json.load(f)
     run.nimg, run.drawn, run.steps, run.seconds = c["nimg"], c["drawn"], c["steps"], c["seconds"]
+
+
+def cpu_has_bf16():
+    """Whether this CPU computes bf16 dot products natively (Linux flags).
+    Without them oneDNN emulates bf16, slower than float32."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = next((line.split() for line in f if line.startswith("flags")), [])
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def resolve_precision(device, precision):
+    """'auto' made concrete: bf16 on a GPU and on a CPU with native bf16 (a
+    64 px step 1.24 -> 0.80 s on a Zen 5 EPYC, 2 threads), else float32."""
+    if precision != "auto":
+        return precision
+    return "bfloat16" if device.type == "cuda" or cpu_has_bf16() else "float32"
 
 
 def carry_logs(src, dst):
@@ -321,8 +344,9 @@ def main():
     torch.set_num_threads(a.threads)
     cuda = device.type == "cuda"
     torch.backends.cudnn.benchmark = cuda
-    amp = (lambda: torch.autocast("cuda", dtype=torch.bfloat16)) if cuda else (
-        lambda: torch.autocast("cpu", enabled=False))
+    a.precision = resolve_precision(device, a.precision)   # args.json records it
+    amp = lambda: torch.autocast(device.type, dtype=torch.bfloat16,  # noqa: E731
+                                 enabled=a.precision == "bfloat16")
     os.makedirs(os.path.join(a.run, "samples"), exist_ok=True)
     shards = a.shards.split(",")
     data = torch.from_numpy(faces.load(a.data, shards, cache=os.path.join(a.run, "train-faces.npy")))
@@ -332,11 +356,11 @@ def main():
     ckpt = os.path.join(a.run, "checkpoint.pt")
     if os.path.exists(ckpt):
         run.load(torch.load(ckpt, map_location=device))
-        print(f"resumed at {run.nimg / 1000:.1f} kimg", flush=True)
+        print(f"resumed at {run.nimg / 1000:.1f} kimg ({a.precision})", flush=True)
     elif a.warm != "none":
         load_weights(run, a.warm, device)
         carry_logs(a.warm, a.run)
-        print(f"warm start from {a.warm} at {run.nimg / 1000:.1f} kimg", flush=True)
+        print(f"warm start from {a.warm} at {run.nimg / 1000:.1f} kimg ({a.precision})", flush=True)
     with open(os.path.join(a.run, "args.json"), "w") as f:
         json.dump(vars(a), f, indent=1, default=str)
     phases = schedule.parse(a.schedule, len(run.channels))
