@@ -1,7 +1,7 @@
 """Trains the default face model: a progressive-growing PGGAN generator in the
 genforce layout (models/README.md) on the faces of ../shared/data/faces128.
 
-Recipe, chosen for little compute (see models/faces128.md for the figures):
+Recipe, chosen for little compute (models/faces128.md has the figures):
 non-saturating logistic loss, lazy R1 on reals, an EMA of the generator
 (the one that ships), horizontal flips plus DiffAugment (colour,
 translation, cutout) on everything D sees, progressive growing from 4 px
