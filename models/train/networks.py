@@ -36,23 +36,6 @@ def init_equalised(module):
     return module
 
 
-def pixel_norm(x):
-    return x * torch.rsqrt(x.pow(2).mean(dim=1, keepdim=True) + 1e-8)
-
-
-def conv_block(block, x):
-    """pggan_reference.ConvBlock's function with its weight scale and bias
-    folded into the convolution and the norm as a product: the same numbers
-    up to rounding, five fewer passes over each activation and a cheaper
-    backward (a 64 px GAN step 12 % faster)."""
-    x = pixel_norm(x)
-    if block.upsample:
-        x = F.interpolate(x, scale_factor=2, mode="nearest")
-    x = F.conv2d(x, block.conv.weight * block.wscale.scale, block.wscale.bias,
-                 padding=block.conv.padding)
-    return F.leaky_relu(x, 0.2) if block.lrelu else x
-
-
 class Generator(PGGANGenerator):
     """PGGANGenerator with a growing forward: render(z, level, alpha)."""
 
@@ -62,10 +45,10 @@ class Generator(PGGANGenerator):
         for i in range(level + 1):
             if i == level:
                 prev = x
-            x = conv_block(getattr(self, f"layer{2 * i + 1}"), conv_block(getattr(self, f"layer{2 * i}"), x))
-        img = conv_block(getattr(self, f"output{level}"), x)
+            x = getattr(self, f"layer{2 * i + 1}")(getattr(self, f"layer{2 * i}")(x))
+        img = getattr(self, f"output{level}")(x)
         if alpha < 1.0 and level > 0:
-            low = conv_block(getattr(self, f"output{level - 1}"), prev)
+            low = getattr(self, f"output{level - 1}")(prev)
             img = torch.lerp(F.interpolate(low, scale_factor=2, mode="nearest"), img, alpha)
         return img
 

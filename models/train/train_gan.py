@@ -397,8 +397,8 @@ def main():
         now = time.time()
         run.seconds = seconds0 + now - start
         if now - last_report >= a.report_seconds:
-            # over this report's interval only, so that the start (decoding
-            # the data, ~3 min) does not hide the speed for an hour
+            # over this report's interval only, so that the start (on a new
+            # machine ~3 min of decoding the data) does not hide the speed
             rate = (run.nimg - nimg_report) / max(now - last_report, 1e-9)
             rec = {"kimg": round(run.nimg / 1000, 3), "level": level, "res": 4 << level,
                    "alpha": round(alpha, 4), "loss_d": sums[0] / count, "loss_g": sums[1] / count,
