@@ -42,6 +42,7 @@ import safetensors_io  # noqa: E402
 import faces  # noqa: E402
 import fid  # noqa: E402
 import networks  # noqa: E402
+import projected  # noqa: E402
 import schedule  # noqa: E402
 
 DEFAULT_DATA = os.path.join(HERE, "..", "..", "..", "shared", "data", "faces128")
@@ -79,6 +80,11 @@ def arguments(argv=None):
     ap.add_argument("--max-level", type=int, default=None, help="stop growing at this level")
     ap.add_argument("--batch", default="64,64,64,32,32,32", help="batch size per level")
     ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--lr-d", type=float, default=None, help="D's learning rate (default: --lr)")
+    ap.add_argument("--discriminator", choices=("pggan", "projected"), default="pggan",
+                    help="pggan: grows with G; projected: frozen Darknet-tiny features "
+                         "and small trained heads (projected.py; use with --r1 0)")
+    ap.add_argument("--darknet", default=projected.DARKNET, help="Darknet-tiny's folder (TF.js weights)")
     ap.add_argument("--r1", type=float, default=0.1, help="R1 weight γ (penalty γ/2·|∇D|²)")
     ap.add_argument("--r1-every", type=int, default=16, help="lazy R1: every N D steps")
     ap.add_argument("--ema-kimg", type=float, default=10.0, help="EMA half-life in kimg")
@@ -114,6 +120,8 @@ class Run:
         torch.manual_seed(a.seed)
         self.channels = [int(c) for c in a.channels.split(",")]
         self.G, self.D = networks.build(a.latent, self.channels)
+        if a.discriminator == "projected":
+            self.D = projected.ProjectedDiscriminator(a.darknet)
         # NHWC: with freed memory kept (keep_freed_memory), oneDNN runs a
         # bare GAN step up to 10 % faster at 64 px and 15 % at 128 px than
         # in NCHW (PyTorch 1.13, 2 cores); cuDNN prefers it under bf16 too.
@@ -122,7 +130,8 @@ class Run:
         self.opt_G = torch.optim.Adam(self.G.parameters(), a.lr, betas=(0.0, 0.99), eps=1e-8)
         # Lazy R1 (StyleGAN2): D's step is rescaled so the penalty's weight is unchanged.
         c = a.r1_every / (a.r1_every + 1)
-        self.opt_D = torch.optim.Adam(self.D.parameters(), a.lr * c, betas=(0.0, 0.99 ** c), eps=1e-8)
+        lr_d = a.lr if a.lr_d is None else a.lr_d
+        self.opt_D = torch.optim.Adam(self.D.parameters(), lr_d * c, betas=(0.0, 0.99 ** c), eps=1e-8)
         self.nimg, self.drawn, self.steps, self.seconds = 0, 0, 0, 0.0
         self.fixed_z = torch.randn(64, a.latent, generator=torch.Generator().manual_seed(a.seed + 7)).to(device)
 
@@ -167,12 +176,16 @@ def save_weights(run, folder, dtype, nets=NETS):
 
 def load_weights(run, folder, device):
     """Starts run from a save_weights() folder (fresh optimisers).  A folder
-    without G (the committed one) starts G from its EMA."""
+    without G (the committed one) starts G from its EMA; a discriminator of
+    another kind than the run's is left behind (D starts fresh)."""
     for name in NETS:
         path = os.path.join(folder, name + ".safetensors")
         if name == "G" and not os.path.exists(path):
             continue
         tensors, _ = safetensors_io.read(path)
+        if name == "D" and set(tensors) != set(run.D.state_dict()):
+            print(f"{path}: another kind of discriminator; D starts fresh", flush=True)
+            continue
         getattr(run, name).load_state_dict({k: torch.from_numpy(v).to(device) for k, v in tensors.items()})
     if not os.path.exists(os.path.join(folder, "G.safetensors")):
         run.G.load_state_dict(run.G_ema.state_dict())

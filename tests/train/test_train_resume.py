@@ -39,14 +39,14 @@ def write_faces(path, count=48, size=16):
             tar.addfile(info, buf)
 
 
-def train(script, data, run, kimg, shards="toy.tar"):
+def train(script, data, run, kimg, shards="toy.tar", extra=()):
     # 4 px, then 8 px faded in over 128 images: the resume lands mid-fade,
     # and R1 (every 16 steps) runs in both halves.
     cmd = [sys.executable, script, "--run", run, "--data", data, "--shards", shards,
            "--latent", "16", "--channels", "16,8", "--batch", "16,16",
            "--schedule", "0+0.128,0.128+inf", "--kimg", str(kimg), "--threads", "1",
            "--precision", "float32", "--warm", "none", "--fid-kimg", "0",
-           "--sample-kimg", "1000", "--report-seconds", "0", "--checkpoint-minutes", "1000"]
+           "--sample-kimg", "1000", "--report-seconds", "0", "--checkpoint-minutes", "1000", *extra]
     return subprocess.run(cmd, capture_output=True, text=True)
 
 
