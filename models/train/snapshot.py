@@ -31,6 +31,7 @@ def main():
     with open(os.path.join(a.run, "args.json")) as f:
         targs = train_gan.arguments(["--run", a.run])
         targs.__dict__.update(json.load(f))
+    train_gan.discriminator_defaults(targs)   # args.json of runs older than --lr-d
     run = train_gan.Run(targs, torch.device("cpu"))
     run.load(torch.load(os.path.join(a.run, "checkpoint.pt"), map_location="cpu"))
     nets = ("G_ema", "D") if a.commit else train_gan.NETS

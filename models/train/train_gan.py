@@ -80,12 +80,15 @@ def arguments(argv=None):
     ap.add_argument("--max-level", type=int, default=None, help="stop growing at this level")
     ap.add_argument("--batch", default="64,64,64,32,32,32", help="batch size per level")
     ap.add_argument("--lr", type=float, default=1e-3)
-    ap.add_argument("--lr-d", type=float, default=None, help="D's learning rate (default: --lr)")
+    ap.add_argument("--lr-d", type=float, default=None,
+                    help="D's learning rate (default: --lr; 2e-4 for the projected D, as its paper)")
     ap.add_argument("--discriminator", choices=("pggan", "projected"), default="pggan",
                     help="pggan: grows with G; projected: frozen Darknet-tiny features "
-                         "and small trained heads (projected.py; use with --r1 0)")
+                         "and small trained heads (projected.py)")
     ap.add_argument("--darknet", default=projected.DARKNET, help="Darknet-tiny's folder (TF.js weights)")
-    ap.add_argument("--r1", type=float, default=0.1, help="R1 weight γ (penalty γ/2·|∇D|²)")
+    ap.add_argument("--r1", type=float, default=None,
+                    help="R1 weight γ (penalty γ/2·|∇D|²); default 0.1, 0 for the projected D "
+                         "(spectral norm keeps its heads smooth)")
     ap.add_argument("--r1-every", type=int, default=16, help="lazy R1: every N D steps")
     ap.add_argument("--ema-kimg", type=float, default=10.0, help="EMA half-life in kimg")
     ap.add_argument("--ema-rampup", type=float, default=0.05, help="half-life ≤ this × images seen")
@@ -107,7 +110,17 @@ def arguments(argv=None):
                          "default: the committed models/train/resume, 'none': from scratch")
     ap.add_argument("--save-weights", default=None, help="at the end, also write the weights to this folder")
     ap.add_argument("--weights-dtype", choices=("float32", "float16"), default="float32")
-    return ap.parse_args(argv)
+    return discriminator_defaults(ap.parse_args(argv))
+
+
+def discriminator_defaults(a):
+    """R1 and D's learning rate left unset get the chosen discriminator's."""
+    projected_d = getattr(a, "discriminator", "pggan") == "projected"
+    if a.r1 is None:
+        a.r1 = 0.0 if projected_d else 0.1
+    if getattr(a, "lr_d", None) is None:
+        a.lr_d = 2e-4 if projected_d else a.lr
+    return a
 
 
 LAYOUT = torch.channels_last
@@ -130,8 +143,7 @@ class Run:
         self.opt_G = torch.optim.Adam(self.G.parameters(), a.lr, betas=(0.0, 0.99), eps=1e-8)
         # Lazy R1 (StyleGAN2): D's step is rescaled so the penalty's weight is unchanged.
         c = a.r1_every / (a.r1_every + 1)
-        lr_d = a.lr if a.lr_d is None else a.lr_d
-        self.opt_D = torch.optim.Adam(self.D.parameters(), lr_d * c, betas=(0.0, 0.99 ** c), eps=1e-8)
+        self.opt_D = torch.optim.Adam(self.D.parameters(), a.lr_d * c, betas=(0.0, 0.99 ** c), eps=1e-8)
         self.nimg, self.drawn, self.steps, self.seconds = 0, 0, 0, 0.0
         self.fixed_z = torch.randn(64, a.latent, generator=torch.Generator().manual_seed(a.seed + 7)).to(device)
 
