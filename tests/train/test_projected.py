@@ -2,6 +2,7 @@
 - its Darknet-tiny, with batch norm folded into the convolutions, equals a
   plain numpy forward of the TensorFlow.js weights as Keras defines them
   (HWIO kernels, 'same' padding, batch norm, LeakyReLU 0.1, 2x2 max pool);
+- its spectral-norm convolution equals torch's spectral_norm;
 - a training step moves its heads and leaves the frozen parts alone;
 - a toy run with it, stopped and resumed, ends bit-identical to one go.
 
@@ -56,6 +57,22 @@ def check_darknet(projected, folder):
               f"(relative error {err:.1e})")
 
 
+def check_spectral(projected):
+    """SpectralConv equals torch's spectral_norm (same state, same power
+    iteration) in value, state and weight gradient, step after step."""
+    torch.manual_seed(0)
+    ref = torch.nn.utils.spectral_norm(torch.nn.Conv2d(8, 16, 4, 2, 1))
+    mine = projected.SpectralConv(8, 16, 4, 2, 1)
+    mine.load_state_dict(ref.state_dict())
+    x = torch.randn(2, 8, 8, 8)
+    err = max(max((ref(x) - mine(x)).abs().max().item(), (ref.weight_u - mine.weight_u).abs().max().item())
+              for _ in range(3))
+    ga = torch.autograd.grad(ref(x).square().sum(), ref.weight_orig)[0]
+    gb = torch.autograd.grad(mine(x).square().sum(), mine.weight_orig)[0]
+    err = max(err, (ga - gb).abs().max().item() / ga.abs().max().item())
+    check(err < 1e-6, f"SpectralConv equals torch's spectral_norm over 3 steps (error {err:.1e})")
+
+
 def check_frozen(train_gan, folder):
     a = train_gan.arguments(["--run", "-", "--latent", "16", "--channels", "16,8", "--discriminator",
                              "projected", "--darknet", folder, "--r1", "0"])
@@ -101,6 +118,7 @@ def main():
     import train_gan
     torch.set_num_threads(1)
     check_darknet(projected, folder)
+    check_spectral(projected)
     check_frozen(train_gan, folder)
     check_resume(script, folder)
     print(f"{len(FAILED)} failed")
