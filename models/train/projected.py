@@ -81,10 +81,12 @@ class SpectralConv(nn.Module):
     def __init__(self, cin, cout, k, stride=1, pad=0, bias=True):
         super().__init__()
         self.stride, self.pad = stride, pad
-        self.weight_orig = nn.Parameter(torch.empty(cout, cin, k, k))
-        nn.init.kaiming_uniform_(self.weight_orig, a=math.sqrt(5))   # nn.Conv2d's start
+        # bias first: the parameter order of spectral_norm(nn.Conv2d), which
+        # optimiser states in checkpoints follow
         bound = 1 / math.sqrt(cin * k * k)
         self.bias = nn.Parameter(torch.empty(cout).uniform_(-bound, bound)) if bias else None
+        self.weight_orig = nn.Parameter(torch.empty(cout, cin, k, k))
+        nn.init.kaiming_uniform_(self.weight_orig, a=math.sqrt(5))   # nn.Conv2d's start
         self.register_buffer("weight_u", F.normalize(torch.randn(cout), dim=0))
         self.register_buffer("weight_v", F.normalize(torch.randn(cin * k * k), dim=0))
 

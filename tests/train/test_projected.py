@@ -2,7 +2,8 @@
 - its Darknet-tiny, with batch norm folded into the convolutions, equals a
   plain numpy forward of the TensorFlow.js weights as Keras defines them
   (HWIO kernels, 'same' padding, batch norm, LeakyReLU 0.1, 2x2 max pool);
-- its spectral-norm convolution equals torch's spectral_norm;
+- its spectral-norm convolution equals torch's spectral_norm, in the same
+  parameter order;
 - a training step moves its heads and leaves the frozen parts alone;
 - a toy run with it, stopped and resumed, ends bit-identical to one go.
 
@@ -71,6 +72,8 @@ def check_spectral(projected):
     gb = torch.autograd.grad(mine(x).square().sum(), mine.weight_orig)[0]
     err = max(err, (ga - gb).abs().max().item() / ga.abs().max().item())
     check(err < 1e-6, f"SpectralConv equals torch's spectral_norm over 3 steps (error {err:.1e})")
+    check([n for n, _ in ref.named_parameters()] == [n for n, _ in mine.named_parameters()],
+          "SpectralConv's parameters in spectral_norm's order (optimiser states follow it)")
 
 
 def check_frozen(train_gan, folder):
