@@ -2,11 +2,14 @@
 genforce layout (models/README.md) on the faces of ../shared/data/faces128.
 
 Recipe, chosen for little compute (models/faces128.md has the figures):
-non-saturating logistic loss, lazy R1 on reals, an EMA of the generator
-(the one that ships), horizontal flips plus DiffAugment (colour,
-translation, cutout) on everything D sees, progressive growing from 4 px
-so the cheap low resolutions come first, equalised learning rate, Adam
-(β1 0, β2 0.99), minibatch standard deviation in D.
+non-saturating logistic loss, an EMA of the generator (the one that
+ships), horizontal flips plus DiffAugment (colour, translation, cutout) on
+everything D sees, progressive growing from 4 px so the cheap low
+resolutions come first, equalised learning rate in G, Adam (β1 0, β2
+0.99).  D: the projected one (projected.py: frozen Darknet-tiny features,
+spectral norm, no R1), which the default run switched to at 416 kimg; or
+PGGAN's (--discriminator pggan: grows with G, minibatch standard
+deviation, lazy R1), which trained the run's 4 to 64 px stages.
 
 Runs unchanged on the CPU (PyTorch 1.13) and on a CUDA GPU (the data decoded
 once into GPU memory).  The networks run under bf16 autocast on a GPU and on
@@ -86,9 +89,9 @@ def arguments(argv=None):
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--lr-d", type=float, default=None,
                     help="D's learning rate (default: --lr; 2e-4 for the projected D, as its paper)")
-    ap.add_argument("--discriminator", choices=("pggan", "projected"), default="pggan",
-                    help="pggan: grows with G; projected: frozen Darknet-tiny features "
-                         "and small trained heads (projected.py)")
+    ap.add_argument("--discriminator", choices=("pggan", "projected"), default="projected",
+                    help="projected: frozen Darknet-tiny features and small trained heads "
+                         "(projected.py; the default run's since 416 kimg); pggan: grows with G")
     ap.add_argument("--darknet", default=projected.DARKNET, help="Darknet-tiny's folder (TF.js weights)")
     ap.add_argument("--r1", type=float, default=None,
                     help="R1 weight γ (penalty γ/2·|∇D|²); default 0.1, 0 for the projected D "

@@ -45,7 +45,7 @@ def train(script, data, run, kimg, shards="toy.tar", extra=()):
     cmd = [sys.executable, script, "--run", run, "--data", data, "--shards", shards,
            "--latent", "16", "--channels", "16,8", "--batch", "16,16",
            "--schedule", "0+0.128,0.128+inf", "--kimg", str(kimg), "--threads", "1",
-           "--precision", "float32", "--warm", "none", "--fid-kimg", "0",
+           "--precision", "float32", "--warm", "none", "--fid-kimg", "0", "--discriminator", "pggan",
            "--sample-kimg", "1000", "--report-seconds", "0", "--checkpoint-minutes", "1000", *extra]
     return subprocess.run(cmd, capture_output=True, text=True)
 
