@@ -122,18 +122,27 @@ def main():
                  f"export level {level - 1} with --level or train on")
     tensors, arch = convert(truncated(ckpt["G_ema"], level))
     channels = [int(c) for c in targs["channels"].split(",")]
-    disc_tensors, disc_arch = discriminator_file(ckpt["D"], channels, level)
+    # A projected D runs Darknet in PyTorch, which the engine cannot: tuning
+    # then needs one made by models/train_discriminator.py for this generator.
+    projected_d = targs.get("discriminator") == "projected"
+    if not projected_d:
+        disc_tensors, disc_arch = discriminator_file(ckpt["D"], channels, level)
     training = {"program": "models/train/train_gan.py", "commit": git_commit(),
                 "images_seen": int(ckpt["nimg"]), "hours": round(ckpt["seconds"] / 3600, 2),
                 "date": datetime.date.today().isoformat(),
                 "data": "../shared/data/faces128 shard-000..004 (21,044 UTKFace crops; test-000 held out)",
-                "recipe": {k: targs[k] for k in ("schedule", "batch", "lr", "r1", "r1_every", "ema_kimg",
-                                                 "augment", "seed", "channels", "latent")}}
+                "recipe": {k: targs.get(k, "pggan" if k == "discriminator" else None) for k in (
+                    "schedule", "batch", "lr", "lr_d", "discriminator", "r1", "r1_every", "ema_kimg",
+                    "augment", "seed", "channels", "latent")}}
     name = a.name or os.path.splitext(os.path.basename(a.output))[0]
     args = argparse.Namespace(output=a.output, name=name, licence=LICENCE, dtype=a.dtype,
                               provenance=f"ganprior models/train/train_gan.py run, EMA generator, "
                                          f"{ckpt['nimg'] / 1000:.0f} kimg")
     safetensors_io.write_model(args, tensors, arch, extra=generator_metadata(training))
+    if projected_d:
+        print(f"wrote {a.output}: {arch['resolution']} px, {ckpt['nimg'] / 1000:.1f} kimg, {a.dtype}; "
+              "the run's D is a projected one: make the engine's with models/train_discriminator.py")
+        return
     disc = os.path.splitext(a.output)[0] + "-disc.safetensors"
     args.output, args.name = disc, name + "-disc"
     args.provenance = args.provenance.replace("EMA generator", "discriminator")
