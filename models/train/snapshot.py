@@ -29,9 +29,12 @@ def main():
                     help="only G_ema and D, plus the run's log.jsonl and fid.jsonl")
     a = ap.parse_args()
     with open(os.path.join(a.run, "args.json")) as f:
-        targs = train_gan.arguments(["--run", a.run])
-        targs.__dict__.update(json.load(f))
-    train_gan.discriminator_defaults(targs)   # args.json of runs older than --lr-d
+        saved = json.load(f)
+    # runs older than --discriminator trained PGGAN's, and older than --lr-d
+    # recorded no D learning rate: both resolved as the trainer would
+    targs = train_gan.arguments(["--run", a.run, "--discriminator", saved.get("discriminator", "pggan")])
+    targs.__dict__.update(saved)
+    train_gan.discriminator_defaults(targs)
     run = train_gan.Run(targs, torch.device("cpu"))
     run.load(torch.load(os.path.join(a.run, "checkpoint.pt"), map_location="cpu"))
     nets = ("G_ema", "D") if a.commit else train_gan.NETS

@@ -122,10 +122,10 @@ def arguments(argv=None):
 
 def discriminator_defaults(a):
     """R1 and D's learning rate left unset get the chosen discriminator's."""
-    projected_d = getattr(a, "discriminator", "pggan") == "projected"
+    projected_d = a.discriminator == "projected"
     if a.r1 is None:
         a.r1 = 0.0 if projected_d else 0.1
-    if getattr(a, "lr_d", None) is None:
+    if a.lr_d is None:
         a.lr_d = 2e-4 if projected_d else a.lr
     return a
 
